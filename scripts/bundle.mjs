@@ -16,10 +16,14 @@ for (const [entry, dir] of [
   ['src/index.ts', out],
   ['src/cli/index.ts', join(out, 'cli')]
 ]) {
-  const r = spawnSync(ncc, ['build', entry, '-o', dir, '--minify', '--no-source-map-register', '--license', 'licenses.txt', '-q'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
+  const r = spawnSync(
+    ncc,
+    ['build', entry, '-o', dir, '--minify', '--no-source-map-register', '--license', 'licenses.txt', '-q'],
+    {
+      cwd: root,
+      stdio: 'inherit'
+    }
+  )
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 chmodSync(join(out, 'cli', 'index.js'), 0o755)
@@ -33,8 +37,14 @@ function files(dir) {
 
 if (check) {
   const dist = join(root, 'dist')
-  const want = files(out).map((p) => relative(out, p)).sort()
-  const have = existsSync(dist) ? files(dist).map((p) => relative(dist, p)).sort() : []
+  const want = files(out)
+    .map((p) => relative(out, p))
+    .sort()
+  const have = existsSync(dist)
+    ? files(dist)
+        .map((p) => relative(dist, p))
+        .sort()
+    : []
   const diffs = [...new Set([...want, ...have])].filter(
     (f) => !want.includes(f) || !have.includes(f) || !readFileSync(join(out, f)).equals(readFileSync(join(dist, f)))
   )

@@ -132,7 +132,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const logger = { info: out, warning: (message: string) => io.stderr(`${message}\n`) }
     out(RULE)
-    out(command === 'generate' ? 'Generating kindnet and kube-proxy manifests' : 'Checking kindnet and kube-proxy manifests')
+    out(
+      command === 'generate'
+        ? 'Generating kindnet and kube-proxy manifests'
+        : 'Checking kindnet and kube-proxy manifests'
+    )
     out(RULE)
     out('')
     const result = await planUpdate(settings, { logger })
@@ -172,7 +176,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     const usage = err instanceof UsageError
     io.stderr(`Error: ${errorMessage(err)}\n`)
-    if (json) io.stdout(`${JSON.stringify({ error: errorMessage(err), exitCode: usage ? EXIT.usage : EXIT.failure })}\n`)
+    if (json)
+      io.stdout(`${JSON.stringify({ error: errorMessage(err), exitCode: usage ? EXIT.usage : EXIT.failure })}\n`)
     return usage ? EXIT.usage : EXIT.failure
   }
 }

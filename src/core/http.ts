@@ -51,7 +51,8 @@ export function retryAfterMs(headers: { get(name: string): string | null }, now:
   const retryAfter = headers.get('retry-after')?.trim()
   if (retryAfter) {
     if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000
-    const date = Date.parse(retryAfter)
+    // An HTTP date names a weekday and a month (RFC 9110); V8's Date.parse would take "1.5" or "-3".
+    const date = /^[A-Za-z]{3}/.test(retryAfter) ? Date.parse(retryAfter) : NaN
     if (!Number.isNaN(date)) return Math.max(0, date - now)
   }
   const xRetryAfter = headers.get('x-retry-after')?.trim()
@@ -89,6 +90,8 @@ export class HttpClient {
     https: new https.Agent({ keepAlive: true, maxSockets: 8 })
   }
   private readonly tokens = new Map<string, Promise<string>>()
+  /** Aborted by close(): requests still in flight end at once and are not retried. */
+  private readonly closing = new AbortController()
   private readonly sleep: (ms: number) => Promise<void>
   private readonly now: () => number
   requests = 0
@@ -102,6 +105,7 @@ export class HttpClient {
   }
 
   close(): void {
+    this.closing.abort()
     this.agents.http.destroy()
     this.agents.https.destroy()
   }
@@ -117,6 +121,7 @@ export class HttpClient {
         answer = await this.attempt(url, options, headers)
       } catch (err) {
         if (!(err instanceof Transient)) throw err
+        if (this.closing.signal.aborted) throw new HttpError(`Cancelled: ${options.what}`, url)
         if (attempt >= this.tuning.retries) {
           throw new HttpError(
             `Could not fetch ${options.what}: ${err.message} (${attempt + 1} attempts, giving up). URL: ${url}. ` +
@@ -135,7 +140,9 @@ export class HttpClient {
             err.status
           )
         }
-        this.hooks.onRetry?.(`${err.message} from ${url}; retrying in ${wait} ms (${attempt + 1}/${this.tuning.retries})`)
+        this.hooks.onRetry?.(
+          `${err.message} from ${url}; retrying in ${wait} ms (${attempt + 1}/${this.tuning.retries})`
+        )
         await this.sleep(wait)
         continue
       }
@@ -175,6 +182,7 @@ export class HttpClient {
     const controller = new AbortController()
     const onAbort = () => controller.abort()
     options.signal?.addEventListener('abort', onAbort)
+    this.closing.signal.addEventListener('abort', onAbort)
     const timer = setTimeout(() => controller.abort(), this.tuning.timeoutMs)
     const method = options.method ?? 'GET'
     this.requests++
@@ -196,10 +204,13 @@ export class HttpClient {
       return { url, status: res.status, headers: res.headers, body }
     } catch (err) {
       if (err instanceof Transient) throw err
-      if (options.signal?.aborted) throw new HttpError(`Cancelled: ${options.what}`, url)
+      if (options.signal?.aborted || this.closing.signal.aborted) throw new HttpError(`Cancelled: ${options.what}`, url)
       if (controller.signal.aborted) throw new Transient(`no complete answer within ${this.tuning.timeoutMs} ms`)
       if (err instanceof FetchError && err.type === 'max-size') {
-        throw new HttpError(`Could not fetch ${options.what}: the answer from ${url} is larger than ${MAX_BODY} bytes.`, url)
+        throw new HttpError(
+          `Could not fetch ${options.what}: the answer from ${url} is larger than ${MAX_BODY} bytes.`,
+          url
+        )
       }
       if (err instanceof FetchError || (err instanceof Error && 'code' in err)) {
         const code = (err as { code?: string }).code
@@ -209,13 +220,20 @@ export class HttpClient {
     } finally {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
+      this.closing.signal.removeEventListener('abort', onAbort)
     }
   }
 
-  private token(challenge: Record<string, string>, credentials: Credentials | undefined, hint?: string): Promise<string> {
+  private token(
+    challenge: Record<string, string>,
+    credentials: Credentials | undefined,
+    hint?: string
+  ): Promise<string> {
     const realm = new URL(challenge.realm)
     if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-      return Promise.reject(new HttpError(`The registry's token realm '${challenge.realm}' is not an http(s) URL.`, challenge.realm))
+      return Promise.reject(
+        new HttpError(`The registry's token realm '${challenge.realm}' is not an http(s) URL.`, challenge.realm)
+      )
     }
     if (challenge.service) realm.searchParams.set('service', challenge.service)
     if (challenge.scope) realm.searchParams.set('scope', challenge.scope)
@@ -233,7 +251,10 @@ export class HttpClient {
       }).then(({ json }) => {
         const token = json?.token ?? json?.access_token
         if (typeof token !== 'string' || token === '') {
-          throw new HttpError(`The token service ${realm.origin}${realm.pathname} answered without a token.`, realm.href)
+          throw new HttpError(
+            `The token service ${realm.origin}${realm.pathname} answered without a token.`,
+            realm.href
+          )
         }
         return token
       })

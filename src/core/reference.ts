@@ -73,11 +73,14 @@ export function parseImageRef(ref: string, what: string): ImageRef {
     if (!isTag(tag)) throw new UsageError(`Invalid ${what} '${ref}': '${tag}' is not a valid tag. ${expected}`)
     throw new UsageError(`Invalid ${what} '${ref}': it names a tag. ${expected}`)
   }
-  if (!isRegistryHost(host)) throw new UsageError(`Invalid ${what} '${ref}': '${host}' is not a registry host. ${expected}`)
+  if (!isRegistryHost(host))
+    throw new UsageError(`Invalid ${what} '${ref}': '${host}' is not a registry host. ${expected}`)
   if (host === 'index.docker.io' || host === 'registry-1.docker.io') host = DOCKER_HUB
   if (host === DOCKER_HUB && !rest.includes('/')) rest = `library/${rest}`
   if (!PATH_RE.test(rest)) {
-    throw new UsageError(`Invalid ${what} '${ref}': '${rest}' has characters outside the reference grammar. ${expected}`)
+    throw new UsageError(
+      `Invalid ${what} '${ref}': '${rest}' has characters outside the reference grammar. ${expected}`
+    )
   }
   return { host, repository: rest, name: `${host}/${rest}` }
 }

@@ -91,12 +91,14 @@ export function checkVersion(value: string): string {
 
 export function checkCidr(value: string, what: string): string {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(value)
-  const family = m ? isIP(m[1]) : 0
+  const family = m && !m[1].includes('%') ? isIP(m[1]) : 0
   const bits = m ? Number(m[2]) : NaN
   const ok = family === 4 ? bits <= 32 : family === 6 ? bits <= 128 : false
   // isIP accepts IPv4 without leading-zero checks; refuse leading zeros, they read as octal to some tools.
   if (!ok || (family === 4 && /(^|\.)0\d/.test(m![1]))) {
-    throw new UsageError(`Invalid ${what} '${value}'. Expected a CIDR such as 10.244.0.0/16 (IPv4 /0-/32 or IPv6 /0-/128).`)
+    throw new UsageError(
+      `Invalid ${what} '${value}'. Expected a CIDR such as 10.244.0.0/16 (IPv4 /0-/32 or IPv6 /0-/128).`
+    )
   }
   return value
 }
@@ -108,7 +110,13 @@ export function checkUrl(value: string, what: string): string {
   } catch {
     throw new UsageError(`Invalid ${what} '${value}'. Expected an http:// or https:// URL.`)
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  ) {
     throw new UsageError(
       `Invalid ${what} '${value}'. Expected an http:// or https:// URL without credentials, query or fragment.`
     )
@@ -164,7 +172,9 @@ export function httpTuningFromEnv(env: NodeJS.ProcessEnv): HttpTuning {
 export function buildSettings(raw: RawOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
   const missingArch = nonEmpty(raw.missingArch) ?? DEFAULTS.missingArch
   if (!(MISSING_ARCH_POLICIES as readonly string[]).includes(missingArch)) {
-    throw new UsageError(`Invalid missing-arch policy '${missingArch}'. Expected one of: ${MISSING_ARCH_POLICIES.join(', ')}.`)
+    throw new UsageError(
+      `Invalid missing-arch policy '${missingArch}'. Expected one of: ${MISSING_ARCH_POLICIES.join(', ')}.`
+    )
   }
   const registryUrls: Record<string, string> = {}
   for (const entry of raw.registryUrls ?? []) {
@@ -181,7 +191,9 @@ export function buildSettings(raw: RawOptions, env: NodeJS.ProcessEnv = process.
   if (assetsDir.includes('\0')) throw new UsageError(`Invalid assets directory '${assetsDir}'.`)
   return {
     assetsDir: path.resolve(cwd, assetsDir),
-    kubeProxyVersion: checkVersion(nonEmpty(raw.kubeProxyVersion) ?? nonEmpty(env.KUBE_PROXY_VERSION) ?? DEFAULTS.kubeProxyVersion),
+    kubeProxyVersion: checkVersion(
+      nonEmpty(raw.kubeProxyVersion) ?? nonEmpty(env.KUBE_PROXY_VERSION) ?? DEFAULTS.kubeProxyVersion
+    ),
     kindnetImage: parseImageRef(nonEmpty(raw.kindnetImage) ?? DEFAULTS.kindnetImage, 'kindnet image'),
     kubeProxyImage: parseImageRef(nonEmpty(raw.kubeProxyImage) ?? DEFAULTS.kubeProxyImage, 'kube-proxy image'),
     podSubnet: checkCidr(nonEmpty(raw.podSubnet) ?? DEFAULTS.podSubnet, 'pod subnet'),

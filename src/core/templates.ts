@@ -8,7 +8,7 @@ export interface TemplateValues {
 
 /** Static files of each component (the arch kustomizations and release JSON are rendered apart). */
 export const STATIC_FILES: Record<'kindnet' | 'kube-proxy', Record<string, (v: TemplateValues) => string>> = {
-  'kindnet': {
+  kindnet: {
     '00-namespace.yaml': (_v) => `apiVersion: v1
 kind: Namespace
 metadata:
@@ -228,7 +228,7 @@ resources:
   - 02-cluster-role.yaml
   - 03-cluster-role-binding.yaml
   - 04-daemonset.yaml
-`,
+`
   },
   'kube-proxy': {
     '00-namespace.yaml': (_v) => `apiVersion: v1
@@ -377,6 +377,6 @@ resources:
   - 03-cluster-role-binding.yaml
   - 04-configmap.yaml
   - 05-daemonset.yaml
-`,
-  },
+`
+  }
 }

@@ -119,7 +119,11 @@ function planComponent(
   const { digests, missing } = applyPolicy(component, resolved, pinned, settings, warnings)
   const image = resolved.image.name
   const cidr = component === 'kindnet' ? settings.podSubnet : settings.clusterCidr
-  const files = renderComponent(component, { image, digests }, { podSubnet: settings.podSubnet, clusterCidr: settings.clusterCidr })
+  const files = renderComponent(
+    component,
+    { image, digests },
+    { podSubnet: settings.podSubnet, clusterCidr: settings.clusterCidr }
+  )
   const reasons = [...pinned.problems]
   for (const arch of ARCHES) {
     const pin = pinned.pins[arch]
@@ -131,7 +135,9 @@ function planComponent(
     reasons.push(`${component === 'kindnet' ? 'POD_SUBNET' : 'clusterCIDR'} ${pinned.cidr} → ${cidr}`)
   }
   const changed = reasons.length > 0
-  const drift = changed ? [] : [...files].filter(([name, content]) => pinned.files.get(name) !== content).map(([name]) => name)
+  const drift = changed
+    ? []
+    : [...files].filter(([name, content]) => pinned.files.get(name) !== content).map(([name]) => name)
   return {
     component,
     image,
@@ -156,7 +162,11 @@ function planComponent(
  * Resolves both images (concurrently) and compares them with the files in `assetsDir`
  * (settings.assetsDir unless given — the action compares against a checkout of the base branch).
  */
-export async function planUpdate(settings: Settings, deps: UpdateDeps, assetsDir = settings.assetsDir): Promise<UpdateResult> {
+export async function planUpdate(
+  settings: Settings,
+  deps: UpdateDeps,
+  assetsDir = settings.assetsDir
+): Promise<UpdateResult> {
   const http =
     deps.http ??
     new HttpClient(settings.http, {

@@ -76,7 +76,8 @@ export async function resolveDockerHub(ctx: ResolveContext, image: ImageRef, mat
       if (best.current !== before) bestTag = tag
     }
     if (!json.next) break
-    if (page >= MAX_PAGES) throw new UpdaterError(`The Docker Hub tag list of ${image.repository} has more than ${MAX_PAGES} pages.`)
+    if (page >= MAX_PAGES)
+      throw new UpdaterError(`The Docker Hub tag list of ${image.repository} has more than ${MAX_PAGES} pages.`)
   }
   const tag = checkRegistryTag(chosenTag(best, image, matcher, source), source)
   const images = Array.isArray(bestTag?.images) ? bestTag.images : []

@@ -96,8 +96,14 @@ export async function listTags(ctx: ResolveContext, image: ImageRef, onTags: (ta
       challenge: true,
       credentials: credentials(ctx, image)
     })
-    if (!json || typeof json !== 'object' || (json.tags !== null && json.tags !== undefined && !Array.isArray(json.tags))) {
-      throw new UpdaterError(`The tag list of ${image.name} (${url}) has no 'tags' array; the registry's API may have changed.`)
+    if (
+      !json ||
+      typeof json !== 'object' ||
+      (json.tags !== null && json.tags !== undefined && !Array.isArray(json.tags))
+    ) {
+      throw new UpdaterError(
+        `The tag list of ${image.name} (${url}) has no 'tags' array; the registry's API may have changed.`
+      )
     }
     onTags(((json.tags as unknown[] | null) ?? []).filter((t): t is string => typeof t === 'string'))
     url = nextLink(answer.headers.get('link'), url, root)

@@ -69,7 +69,9 @@ export async function resolveQuay(ctx: ResolveContext, image: ImageRef, matcher:
       }
       if (page > lastPage) return
       if (!json || !Array.isArray(json.tags) || typeof json.has_additional !== 'boolean') {
-        throw new UpdaterError(`The Quay tag list ${url} has no 'tags' array or 'has_additional'; the Quay API may have changed.`)
+        throw new UpdaterError(
+          `The Quay tag list ${url} has no 'tags' array or 'has_additional'; the Quay API may have changed.`
+        )
       }
       for (const row of json.tags) {
         if (typeof row?.name !== 'string') continue
@@ -106,7 +108,9 @@ export async function resolveQuay(ctx: ResolveContext, image: ImageRef, matcher:
   }
   const json = parseJson<{ digest?: unknown; manifest_data?: unknown }>(answer, what)
   if (typeof json?.manifest_data !== 'string') {
-    throw new UpdaterError(`Quay's answer for ${what} (${url}) has no manifest_data string; the Quay API may have changed.`)
+    throw new UpdaterError(
+      `Quay's answer for ${what} (${url}) has no manifest_data string; the Quay API may have changed.`
+    )
   }
   verifyDigest(Buffer.from(json.manifest_data, 'utf8'), digest, what)
   const digests = await platformDigests(ctx, image, { bytes: json.manifest_data, digest }, `${image.name}:${tag}`)
