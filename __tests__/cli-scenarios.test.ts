@@ -267,6 +267,45 @@ describe('Docker Hub and Quay shapes', () => {
   })
 })
 
+describe('credentials', () => {
+  test('Docker Hub, Quay and registry credentials come from the environment and are never printed', async () => {
+    const secret = 's3cret-token-value'
+    const guarded = await startLookalike({ auth: { username: 'robot', password: secret } })
+    try {
+      for (const tag of guarded.data.hub['kindest/kindnetd']) tag.images = [] // forces the registry path too
+      const dir = path.join(tempDir(), 'assets')
+      const flags = ['--assets-dir', dir, ...lookalikeFlags(guarded.url), '--kube-proxy-version', '4.19.0-okd-scos']
+      const anonymous = await runBundledCli(['generate', ...flags], { KINDNET_UPDATER_RETRIES: '0' })
+      expect(anonymous.code).toBe(3)
+      expect(anonymous.stderr).toMatch(/401|credentials/)
+      const env = { DOCKERHUB_USERNAME: 'robot', DOCKERHUB_TOKEN: secret, QUAY_USERNAME: 'robot', QUAY_TOKEN: secret }
+      const result = await runBundledCli(['generate', ...flags, '--json'], env)
+      expect(result.stderr).not.toContain(secret)
+      expect(result.stdout).not.toContain(secret)
+      expect(result.code).toBe(0)
+      expect(JSON.parse(result.stdout).components.kindnet.digests).toEqual({
+        x86_64: KINDNET_X86,
+        aarch64: KINDNET_ARM
+      })
+      // Every API and registry request after the logins carried credentials.
+      const paths = guarded.log.filter((e) => e.auth).map((e) => e.path)
+      expect(paths.some((p) => p.startsWith('/v2/repositories/kindest/kindnetd/tags'))).toBe(true)
+      expect(paths.some((p) => p.startsWith('/api/v1/repository/okd/scos-content/tag/'))).toBe(true)
+      expect(paths.some((p) => p.startsWith('/v2/okd/scos-content/blobs/'))).toBe(true)
+      expect(paths.some((p) => p.startsWith('/v2/kindest/kindnetd/manifests/'))).toBe(true)
+    } finally {
+      await guarded.close()
+    }
+  })
+
+  test('only one of a credential pair is refused before any request', async () => {
+    const result = await cli('check', copyAssets(GENERATED), [], { DOCKERHUB_USERNAME: 'robot' })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('set both DOCKERHUB_USERNAME and DOCKERHUB_TOKEN')
+    expect(server.log).toHaveLength(0)
+  })
+})
+
 describe('exit codes and usage', () => {
   test.each([[['--help']], [['generate', '--help']], [[]]])('%j prints the options and exits 0', async (args) => {
     const result = await runBundledCli(args)

@@ -395,19 +395,14 @@ describe('HttpClient Bearer challenges', () => {
     })
   }
 
-  test('answers the challenge; the retried request carries the token; one token for two requests', async () => {
+  test('answers the challenge; the retried request carries the token; the next one sends it up front', async () => {
     const url = protectedRoute('/v2/a/b/manifests/one', '/token1', 't1')
     const { c, waits } = client()
     expect(JSON.parse((await c.get(url, { what: 'the test', challenge: true })).body.toString())).toEqual({
       path: '/v2/a/b/manifests/one'
     })
     expect((await c.get(url, { what: 'the test', challenge: true })).status).toBe(200)
-    expect(hits('/v2/a/b/manifests/one').map((s) => s.authorization)).toEqual([
-      undefined,
-      'Bearer t1',
-      undefined,
-      'Bearer t1'
-    ])
+    expect(hits('/v2/a/b/manifests/one').map((s) => s.authorization)).toEqual([undefined, 'Bearer t1', 'Bearer t1'])
     const tokenHits = hits('/token1')
     expect(tokenHits).toHaveLength(1)
     expect(tokenHits[0].query.get('service')).toBe('s')
@@ -468,5 +463,38 @@ describe('HttpClient Bearer challenges', () => {
     const err = await failure(c.get(url, { what: 'the test', challenge: true }))
     expect(err.message).toContain(`${base}/token-empty`)
     expect(err.message).toMatch(/without a token/)
+  })
+
+  test('an expired token is renewed, and a refused cached token is replaced once', async () => {
+    let issued = 0
+    let valid = ''
+    route('/token-rotating', (_req, res) => {
+      valid = `r${++issued}`
+      ok(res, { token: valid, expires_in: 300 })
+    })
+    const url = route('/v2/a/b/manifests/rotating', (req, res) => {
+      if (req.headers.authorization === `Bearer ${valid}`) return ok(res)
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${base}/token-rotating",service="s"` })
+      res.end()
+    })
+    let now = NOW
+    const { c } = client({}, { now: () => now })
+    expect((await c.get(url, { what: 'the test', challenge: true })).status).toBe(200)
+    // Past expires_in (300 s, renewed 10 s early): no stale token is sent, a new one is fetched.
+    now += 291_000
+    expect((await c.get(url, { what: 'the test', challenge: true })).status).toBe(200)
+    expect(issued).toBe(2)
+    // The registry revokes the token early: the refused cached token is replaced, once.
+    valid = 'revoked'
+    expect((await c.get(url, { what: 'the test', challenge: true })).status).toBe(200)
+    expect(issued).toBe(3)
+    expect(hits('/v2/a/b/manifests/rotating').map((h) => h.authorization)).toEqual([
+      undefined,
+      'Bearer r1',
+      undefined,
+      'Bearer r2',
+      'Bearer r2',
+      'Bearer r3'
+    ])
   })
 })

@@ -250,7 +250,7 @@ describe('registry URLs', () => {
     ['noequals', 'noequals'],
     ['=http://x', '=http://x'],
     ['host=ftp://x', 'ftp://x'],
-    ['host=http://user:pw@x', 'http://user:pw@x'],
+    ['host=http://user:pw@x', 'http://***@x'],
     ['host=', "host ''"],
     ['host=not a url', 'not a url'],
     ['bad host=http://x', 'bad host=http://x'],
@@ -294,13 +294,19 @@ describe('API URL flags', () => {
     ['dockerHubUrl', 'ftp://registry.hub.docker.com'],
     ['dockerHubUrl', 'file:///etc/passwd'],
     ['dockerHubUrl', 'registry.hub.docker.com'],
-    ['dockerHubUrl', 'https://user:pw@registry.hub.docker.com'],
     ['quayUrl', 'javascript:alert(1)'],
     ['quayUrl', 'not a url'],
     ['quayUrl', 'https://quay.io/?x=1'],
     ['quayUrl', 'https://quay.io/#frag']
   ])('%s refuses %j', (key, value) => {
     expect(usageError(() => build({ [key]: value }))).toContain(value)
+  })
+
+  test('a URL with credentials is refused without printing them', () => {
+    const message = usageError(() => build({ dockerHubUrl: 'https://user:s3cret@registry.hub.docker.com' }))
+    expect(message).toContain('https://***@registry.hub.docker.com')
+    expect(message).not.toContain('s3cret')
+    expect(usageError(() => build({ registryUrls: ['host=http://u:s3cret@x'] }))).not.toContain('s3cret')
   })
 })
 

@@ -89,7 +89,10 @@ export class HttpClient {
     http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 8 })
   }
-  private readonly tokens = new Map<string, Promise<string>>()
+  /** Registry tokens by realm, service, scope and user; each valid until its expires_in. */
+  private readonly tokens = new Map<string, { token: Promise<string>; expiresAt: number }>()
+  /** Which token a registry repository (origin + /v2/<name>) was last granted, to send it up front. */
+  private readonly grants = new Map<string, string>()
   /** Aborted by close(): requests still in flight end at once and are not retried. */
   private readonly closing = new AbortController()
   private readonly sleep: (ms: number) => Promise<void>
@@ -111,7 +114,8 @@ export class HttpClient {
   }
 
   async get(url: string, options: GetOptions): Promise<HttpAnswer> {
-    let token: string | undefined
+    const grant = options.challenge ? grantKey(url) : undefined
+    let token = grant ? await this.grantedToken(grant) : undefined
     let answeredChallenge = false
     for (let attempt = 0; ; attempt++) {
       const headers = { ...options.headers }
@@ -150,7 +154,8 @@ export class HttpClient {
         const challenge = parseBearerChallenge(answer.headers.get('www-authenticate'))
         if (challenge) {
           answeredChallenge = true
-          token = await this.token(challenge, options.credentials, options.hint)
+          // A token sent with this request was refused (expired or out of scope): get a fresh one.
+          token = await this.token(challenge, options.credentials, options.hint, grant, token !== undefined)
           attempt--
           continue
         }
@@ -224,12 +229,26 @@ export class HttpClient {
     }
   }
 
+  private async grantedToken(grant: string): Promise<string | undefined> {
+    const key = this.grants.get(grant)
+    const entry = key ? this.tokens.get(key) : undefined
+    if (!entry || entry.expiresAt <= this.now()) return undefined
+    return entry.token.catch(() => undefined)
+  }
+
   private token(
     challenge: Record<string, string>,
     credentials: Credentials | undefined,
-    hint?: string
+    hint: string | undefined,
+    grant: string | undefined,
+    refresh: boolean
   ): Promise<string> {
-    const realm = new URL(challenge.realm)
+    let realm: URL
+    try {
+      realm = new URL(challenge.realm)
+    } catch {
+      realm = new URL('invalid:')
+    }
     if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
       return Promise.reject(
         new HttpError(`The registry's token realm '${challenge.realm}' is not an http(s) URL.`, challenge.realm)
@@ -238,31 +257,39 @@ export class HttpClient {
     if (challenge.service) realm.searchParams.set('service', challenge.service)
     if (challenge.scope) realm.searchParams.set('scope', challenge.scope)
     const key = `${realm.href} ${credentials?.username ?? ''}`
-    let pending = this.tokens.get(key)
-    if (!pending) {
-      const headers: Record<string, string> = {}
-      if (credentials) {
-        headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
-      }
-      pending = this.getJson<{ token?: string; access_token?: string }>(realm.href, {
-        what: 'a registry token',
-        headers,
-        hint
-      }).then(({ json }) => {
-        const token = json?.token ?? json?.access_token
-        if (typeof token !== 'string' || token === '') {
-          throw new HttpError(
-            `The token service ${realm.origin}${realm.pathname} answered without a token.`,
-            realm.href
-          )
-        }
-        return token
-      })
-      pending.catch(() => this.tokens.delete(key))
-      this.tokens.set(key, pending)
+    if (grant) this.grants.set(grant, key)
+    const cached = this.tokens.get(key)
+    if (cached && !refresh && cached.expiresAt > this.now()) return cached.token
+    const headers: Record<string, string> = {}
+    if (credentials) {
+      headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
     }
-    return pending
+    const entry = { token: Promise.resolve(''), expiresAt: Infinity }
+    entry.token = this.getJson<{ token?: string; access_token?: string; expires_in?: number }>(realm.href, {
+      what: 'a registry token',
+      headers,
+      hint
+    }).then(({ json }) => {
+      const token = json?.token ?? json?.access_token
+      if (typeof token !== 'string' || token === '') {
+        throw new HttpError(`The token service ${realm.origin}${realm.pathname} answered without a token.`, realm.href)
+      }
+      // The spec's default lifetime is 60 s; renew 10 s early.
+      const lifetime = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 60
+      entry.expiresAt = this.now() + Math.max(0, lifetime - 10) * 1000
+      return token
+    })
+    entry.token.catch(() => this.tokens.delete(key))
+    this.tokens.set(key, entry)
+    return entry.token
   }
+}
+
+/** origin + /v2/<name> of a registry API URL (the scope a token is granted for). */
+function grantKey(url: string): string | undefined {
+  const parsed = new URL(url)
+  const m = /^(\/v2\/.+?)\/(?:manifests|blobs|tags)\//.exec(parsed.pathname)
+  return m ? parsed.origin + m[1] : undefined
 }
 
 export function parseJson<T>(answer: HttpAnswer, what: string): T {

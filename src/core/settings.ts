@@ -103,12 +103,17 @@ export function checkCidr(value: string, what: string): string {
   return value
 }
 
+/** A value for messages, with any user:password@ replaced: credentials never reach a log. */
+function redact(value: string): string {
+  return value.replace(/\/\/[^/@\s]*@/, '//***@')
+}
+
 export function checkUrl(value: string, what: string): string {
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    throw new UsageError(`Invalid ${what} '${value}'. Expected an http:// or https:// URL.`)
+    throw new UsageError(`Invalid ${what} '${redact(value)}'. Expected an http:// or https:// URL.`)
   }
   if (
     (url.protocol !== 'https:' && url.protocol !== 'http:') ||
@@ -118,7 +123,7 @@ export function checkUrl(value: string, what: string): string {
     url.hash
   ) {
     throw new UsageError(
-      `Invalid ${what} '${value}'. Expected an http:// or https:// URL without credentials, query or fragment.`
+      `Invalid ${what} '${redact(value)}'. Expected an http:// or https:// URL without credentials, query or fragment.`
     )
   }
   return url.href.replace(/\/+$/, '')
@@ -129,7 +134,7 @@ export function parseRegistryUrl(entry: string): [string, string] {
   const host = eq > 0 ? entry.slice(0, eq).trim() : ''
   if (eq <= 0 || !isRegistryHost(host)) {
     throw new UsageError(
-      `Invalid registry URL '${entry}'. Expected HOST=URL, e.g. registry.k8s.io=https://registry.k8s.io.`
+      `Invalid registry URL '${redact(entry)}'. Expected HOST=URL, e.g. registry.k8s.io=https://registry.k8s.io.`
     )
   }
   return [host, checkUrl(entry.slice(eq + 1).trim(), `registry URL for ${host}`)]
