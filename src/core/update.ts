@@ -87,23 +87,25 @@ function applyPolicy(
     }
     const what = `No ${arch} (linux/${OCI_ARCH[arch]}) image in ${ref}`
     if (settings.missingArch === 'fail') {
-      throw new UpdaterError(`${what}, and --missing-arch is fail. Use --missing-arch fallback or keep to pin anyway.`)
+      throw new UpdaterError(
+        `${what}, and the missing-arch policy is fail. Use the fallback or keep policy to pin anyway.`
+      )
     }
     if (settings.missingArch === 'keep') {
       const kept = pinned.pins[arch]
       if (!kept || kept.image !== resolved.image.name) {
         throw new UpdaterError(
-          `${what}, and --missing-arch is keep, but no ${resolved.image.name} digest is pinned for ${arch} to keep. ` +
-            `Use --missing-arch fallback.`
+          `${what}, and the missing-arch policy is keep, but no ${resolved.image.name} digest is pinned for ${arch} to keep. ` +
+            `Use the fallback policy.`
         )
       }
       digests[arch] = kept.digest
       missing.push({ arch, action: 'keep' })
-      warnings.push(`${what}; keeping the pinned ${arch} digest ${kept.digest} (--missing-arch keep).`)
+      warnings.push(`${what}; keeping the pinned ${arch} digest ${kept.digest} (missing-arch policy: keep).`)
     } else {
       digests[arch] = x86
       missing.push({ arch, action: 'fallback' })
-      warnings.push(`${what}; using the x86_64 digest ${x86} for ${arch} too (--missing-arch fallback).`)
+      warnings.push(`${what}; using the x86_64 digest ${x86} for ${arch} too (missing-arch policy: fallback).`)
     }
   }
   return { digests, missing }
