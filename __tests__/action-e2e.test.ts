@@ -52,7 +52,11 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   }
 }
 
-function run(workspace: string, extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+function run(
+  workspace: string,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
   return runAction(workspace, inputs(extra), { GITHUB_API_URL: github.url, ...env })
 }
 
@@ -63,7 +67,12 @@ function spawnGitShow(cwd: string, spec: string): string {
 
 function remoteHeads(origin: string): Record<string, string> {
   const out = git(origin, 'for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads')
-  return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => l.split(' ')))
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' '))
+  )
 }
 
 /** A newer kube-proxy release on Quay (its manifest list is another recorded one). */
@@ -166,14 +175,22 @@ describe('the pull-request lifecycle', () => {
     git(repo.other, 'push', '--quiet', 'origin', `${headsAfterUpdate[BRANCH]}:refs/heads/main`)
     const closed = await run(repo.workspace)
     expect(closed.code).toBe(0)
-    expect(closed.outputs).toMatchObject({ changed: 'false', 'pull-request-operation': 'closed', 'pull-request-number': '1' })
+    expect(closed.outputs).toMatchObject({
+      changed: 'false',
+      'pull-request-operation': 'closed',
+      'pull-request-number': '1'
+    })
     expect(github.state.pulls[0].state).toBe('closed')
     expect(github.state.comments.at(-1)?.body).toContain('obsolete')
     expect(remoteHeads(repo.origin)[BRANCH]).toBeUndefined()
 
     // And then nothing to do.
     const idle = await run(repo.workspace)
-    expect(idle.outputs).toMatchObject({ changed: 'false', 'pull-request-operation': 'none', 'pull-request-number': '' })
+    expect(idle.outputs).toMatchObject({
+      changed: 'false',
+      'pull-request-operation': 'none',
+      'pull-request-number': ''
+    })
     expectNoToken(idle, repo.workspace)
   })
 
