@@ -88,6 +88,7 @@ class GitHub {
             throw explainGitHubError(err, 'list pull requests');
         }
     }
+    /** Creates the pull request; 'exists' when GitHub says one is already open for the branch (a race). */
     async createPull(branch, base, title, body, draft) {
         try {
             const { data } = await this.octokit.rest.pulls.create({
@@ -103,6 +104,8 @@ class GitHub {
             return data;
         }
         catch (err) {
+            if (err.status === 422 && /A pull request already exists/i.test(String(err)))
+                return 'exists';
             throw explainGitHubError(err, 'create the pull request');
         }
     }

@@ -172,8 +172,11 @@ class Git {
         if (result.exitCode === 0)
             return true;
         const output = `${result.stdout}\n${result.stderr}`;
-        if (/stale info|\[rejected\]|fetch first|non-fast-forward/.test(output))
+        // A lease refused by git itself (stale info, rejected) or by the remote when two pushes race
+        // ("cannot lock ref … reference already exists / is at X but expected Y", "incorrect old value").
+        if (/stale info|\[rejected\]|fetch first|non-fast-forward|cannot lock ref|incorrect old value|but expected/.test(output)) {
             return false;
+        }
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UpdaterError */ .em(`git push to branch '${branch}' failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}. ` +
             `Check that the token may push (permissions: contents: write) and that branch protection allows it.`);
     }
@@ -229,7 +232,33 @@ __webpack_require__.r(__webpack_exports__);
 async function isOurs(git, sha) {
     return (await git.commitMessage(sha)).includes(_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .TRAILER */ .AH);
 }
+/** The branch moved between reading and pushing: someone (or another run) pushed. */
+class LeaseError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UpdaterError */ .em {
+}
+/**
+ * Runs the lifecycle; when the push lease fails because another run pushed in between, reads
+ * everything again once and decides anew (usually: the other run's PR already holds these files).
+ */
 async function runPullRequest(inputs, base, deps) {
+    try {
+        return await runOnce(inputs, base, deps);
+    }
+    catch (err) {
+        if (!(err instanceof LeaseError))
+            throw err;
+        deps.logger.warning(`${err.message} Reading the branch and the pull request again.`);
+        try {
+            return await runOnce(inputs, base, deps);
+        }
+        catch (again) {
+            if (again instanceof LeaseError) {
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UpdaterError */ .em(`${again.message} It moved again on the second try; giving up for this run.`);
+            }
+            throw again;
+        }
+    }
+}
+async function runOnce(inputs, base, deps) {
     const { git, github, logger } = deps;
     const { branch, assetsPath } = inputs;
     const work = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdtemp(node_path__WEBPACK_IMPORTED_MODULE_2__.join((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'kindnet-updater-'));
@@ -278,15 +307,20 @@ async function runPullRequest(inputs, base, deps) {
             const title = inputs.title ?? (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .defaultTitle */ .QL)(result);
             const sha = await git.commitFiles(baseSha, files, inputs.commitMessage ?? (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .commitMessage */ .df)(result, title), inputs.author, inputs.committer);
             const body = (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .pullRequestBody */ .NF)(result, base, assetsPath, inputs.token);
-            if (pull && branchSha && (await git.treeId(branchSha, assetsPath)) === (await git.treeId(sha, assetsPath))) {
+            // The branch (ours) may already hold exactly these files: an open PR needs nothing, and a
+            // missing PR (e.g. another run pushed but has not opened it yet) needs no new push.
+            const sameFiles = branchSha !== undefined && (await git.treeId(branchSha, assetsPath)) === (await git.treeId(sha, assetsPath));
+            if (pull && sameFiles) {
                 logger.info(`Pull request #${pull.number} already holds exactly these files; nothing to do.`);
                 return { operation: 'none', result, pull: pullRef };
             }
-            if (!(await git.pushWithLease(sha, branch, branchSha))) {
-                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UpdaterError */ .em(`Someone pushed to '${branch}' while this run was working (the push lease on ${branchSha ?? 'a new branch'} failed). ` +
-                    `Nothing was overwritten; the next run will pick up from there.`);
+            if (!sameFiles) {
+                if (!(await git.pushWithLease(sha, branch, branchSha))) {
+                    throw new LeaseError(`Someone pushed to '${branch}' while this run was working (the push lease on ${branchSha ?? 'a new branch'} failed); ` +
+                        `nothing was overwritten.`);
+                }
+                logger.info(`Pushed ${sha} to ${branch}`);
             }
-            logger.info(`Pushed ${sha} to ${branch}`);
             if (pull) {
                 const updated = await github.updatePull(pull.number, { title, body });
                 return { operation: 'updated', result, pull: { number: updated.number, url: updated.html_url } };
@@ -300,6 +334,17 @@ async function runPullRequest(inputs, base, deps) {
                 if (!branchSha)
                     await git.deleteBranchWithLease(branch, sha).catch(() => false);
                 throw err;
+            }
+            if (created === 'exists') {
+                // Another run opened it after we looked: refresh that one (or leave it, when it says the same).
+                const existing = await github.findOpenPull(branch, base);
+                if (!existing)
+                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UpdaterError */ .em(`GitHub says a pull request from '${branch}' exists, but none is open.`);
+                const ref = { number: existing.number, url: existing.html_url };
+                if (existing.title === title && existing.body === body)
+                    return { operation: 'none', result, pull: ref };
+                await github.updatePull(existing.number, { title, body });
+                return { operation: 'updated', result, pull: ref };
             }
             await github.decorate(created.number, inputs.labels, inputs.reviewers, inputs.assignees);
             return { operation: 'created', result, pull: { number: created.number, url: created.html_url } };

@@ -158,4 +158,6 @@ export function startGitHubLookalike(options?: {
   repo?: string
   token?: string
   faults?: GitHubFaults
+  /** Called (and awaited) before each request is answered. */
+  onRequest?: (request: { method: string; path: string }) => void | Promise<void>
 }): Promise<GitHubLookalike>

@@ -92,7 +92,8 @@ export async function startGitHubLookalike({
   owner = 'octo',
   repo = 'microshift',
   token = 'ghs_testtoken',
-  faults = {}
+  faults = {},
+  onRequest = undefined
 } = {}) {
   const log = []
   const state = {
@@ -638,6 +639,8 @@ export async function startGitHubLookalike({
     for await (const chunk of req) chunks.push(chunk)
     const entry = { method: req.method, path: req.url, status: 0, body: null, auth: authorized(req) }
     log.push(entry)
+    // A test hook run before the answer (e.g. to push to the repository in the middle of a run).
+    if (onRequest) await onRequest({ method: req.method, path: req.url })
     let out
     try {
       out = dispatch(req, Buffer.concat(chunks))

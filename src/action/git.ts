@@ -201,7 +201,15 @@ export class Git {
   private pushOutcome(result: GitResult, branch: string): boolean {
     if (result.exitCode === 0) return true
     const output = `${result.stdout}\n${result.stderr}`
-    if (/stale info|\[rejected\]|fetch first|non-fast-forward/.test(output)) return false
+    // A lease refused by git itself (stale info, rejected) or by the remote when two pushes race
+    // ("cannot lock ref … reference already exists / is at X but expected Y", "incorrect old value").
+    if (
+      /stale info|\[rejected\]|fetch first|non-fast-forward|cannot lock ref|incorrect old value|but expected/.test(
+        output
+      )
+    ) {
+      return false
+    }
     throw new UpdaterError(
       `git push to branch '${branch}' failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}. ` +
         `Check that the token may push (permissions: contents: write) and that branch protection allows it.`

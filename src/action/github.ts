@@ -114,7 +114,14 @@ export class GitHub {
     }
   }
 
-  async createPull(branch: string, base: string, title: string, body: string, draft: boolean): Promise<PullRequest> {
+  /** Creates the pull request; 'exists' when GitHub says one is already open for the branch (a race). */
+  async createPull(
+    branch: string,
+    base: string,
+    title: string,
+    body: string,
+    draft: boolean
+  ): Promise<PullRequest | 'exists'> {
     try {
       const { data } = await this.octokit.rest.pulls.create({
         owner: this.owner,
@@ -128,6 +135,8 @@ export class GitHub {
       })
       return data as PullRequest
     } catch (err) {
+      if ((err as { status?: number }).status === 422 && /A pull request already exists/i.test(String(err)))
+        return 'exists'
       throw explainGitHubError(err, 'create the pull request')
     }
   }

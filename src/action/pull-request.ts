@@ -36,7 +36,31 @@ async function isOurs(git: Git, sha: string): Promise<boolean> {
   return (await git.commitMessage(sha)).includes(TRAILER)
 }
 
+/** The branch moved between reading and pushing: someone (or another run) pushed. */
+class LeaseError extends UpdaterError {}
+
+/**
+ * Runs the lifecycle; when the push lease fails because another run pushed in between, reads
+ * everything again once and decides anew (usually: the other run's PR already holds these files).
+ */
 export async function runPullRequest(inputs: ActionInputs, base: string, deps: Deps): Promise<Outcome> {
+  try {
+    return await runOnce(inputs, base, deps)
+  } catch (err) {
+    if (!(err instanceof LeaseError)) throw err
+    deps.logger.warning(`${err.message} Reading the branch and the pull request again.`)
+    try {
+      return await runOnce(inputs, base, deps)
+    } catch (again) {
+      if (again instanceof LeaseError) {
+        throw new UpdaterError(`${again.message} It moved again on the second try; giving up for this run.`)
+      }
+      throw again
+    }
+  }
+}
+
+async function runOnce(inputs: ActionInputs, base: string, deps: Deps): Promise<Outcome> {
   const { git, github, logger } = deps
   const { branch, assetsPath } = inputs
   const work = await fs.mkdtemp(path.join(tmpdir(), 'kindnet-updater-'))
@@ -101,29 +125,44 @@ export async function runPullRequest(inputs: ActionInputs, base: string, deps: D
         )
         const body = pullRequestBody(result, base, assetsPath, inputs.token)
 
-        if (pull && branchSha && (await git.treeId(branchSha, assetsPath)) === (await git.treeId(sha, assetsPath))) {
+        // The branch (ours) may already hold exactly these files: an open PR needs nothing, and a
+        // missing PR (e.g. another run pushed but has not opened it yet) needs no new push.
+        const sameFiles =
+          branchSha !== undefined && (await git.treeId(branchSha, assetsPath)) === (await git.treeId(sha, assetsPath))
+        if (pull && sameFiles) {
           logger.info(`Pull request #${pull.number} already holds exactly these files; nothing to do.`)
           return { operation: 'none' as Operation, result, pull: pullRef }
         }
-
-        if (!(await git.pushWithLease(sha, branch, branchSha))) {
-          throw new UpdaterError(
-            `Someone pushed to '${branch}' while this run was working (the push lease on ${branchSha ?? 'a new branch'} failed). ` +
-              `Nothing was overwritten; the next run will pick up from there.`
-          )
+        if (!sameFiles) {
+          if (!(await git.pushWithLease(sha, branch, branchSha))) {
+            throw new LeaseError(
+              `Someone pushed to '${branch}' while this run was working (the push lease on ${branchSha ?? 'a new branch'} failed); ` +
+                `nothing was overwritten.`
+            )
+          }
+          logger.info(`Pushed ${sha} to ${branch}`)
         }
-        logger.info(`Pushed ${sha} to ${branch}`)
         if (pull) {
           const updated = await github.updatePull(pull.number, { title, body })
           return { operation: 'updated' as Operation, result, pull: { number: updated.number, url: updated.html_url } }
         }
-        let created: PullRequest
+        let created: PullRequest | 'exists'
         try {
           created = await github.createPull(branch, base, title, body, inputs.draft)
         } catch (err) {
           // Leave no half-made branch behind: remove what this run pushed (if nobody moved it since).
           if (!branchSha) await git.deleteBranchWithLease(branch, sha).catch(() => false)
           throw err
+        }
+        if (created === 'exists') {
+          // Another run opened it after we looked: refresh that one (or leave it, when it says the same).
+          const existing = await github.findOpenPull(branch, base)
+          if (!existing) throw new UpdaterError(`GitHub says a pull request from '${branch}' exists, but none is open.`)
+          const ref = { number: existing.number, url: existing.html_url }
+          if (existing.title === title && existing.body === body)
+            return { operation: 'none' as Operation, result, pull: ref }
+          await github.updatePull(existing.number, { title, body })
+          return { operation: 'updated' as Operation, result, pull: ref }
         }
         await github.decorate(created.number, inputs.labels, inputs.reviewers, inputs.assignees)
         return { operation: 'created' as Operation, result, pull: { number: created.number, url: created.html_url } }
