@@ -311,3 +311,36 @@ describe('inputs refused before any request', () => {
     expect(github.log).toEqual([])
   })
 })
+
+describe('an https-like origin (git smart HTTP requiring the token)', () => {
+  test('fetch and push authenticate with the token as an extra header; nothing is written to .git/config', async () => {
+    const { startGitHttp } = await import('../tools/git-http.mjs')
+    const repo = makeRepo(COMMITTED)
+    const server = await startGitHttp({ root: path.dirname(repo.origin), token: TOKEN })
+    try {
+      const remote = `${server.url}/origin.git`
+      const header = (token: string) =>
+        `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+      // As actions/checkout leaves it: origin is the http(s) URL, and checkout's own (here: stale)
+      // token sits in the local config as an extraheader for that URL.
+      git(repo.workspace, 'remote', 'set-url', 'origin', remote)
+      git(repo.workspace, 'config', '--local', `http.${server.url}/.extraheader`, header('ghs_checkoutsstaletoken'))
+      const configBefore = readFileSync(path.join(repo.workspace, '.git', 'config'), 'utf8')
+
+      const result = await run(repo.workspace)
+      expect(result.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([])
+      expect(result.code).toBe(0)
+      expect(result.outputs['pull-request-operation']).toBe('created')
+      // Every request to the git server carried the action's token (the stale one was replaced).
+      expect(server.log.length).toBeGreaterThan(0)
+      expect(server.log.every((e) => e.authorized)).toBe(true)
+      expect(server.log.some((e) => e.path.endsWith('/git-receive-pack'))).toBe(true)
+      expect(remoteHeads(repo.origin)[BRANCH]).toMatch(/^[0-9a-f]{40}$/)
+      // The token went nowhere on disk: the checkout's config is exactly as before.
+      expect(readFileSync(path.join(repo.workspace, '.git', 'config'), 'utf8')).toBe(configBefore)
+      expectNoToken(result, repo.workspace)
+    } finally {
+      await server.close()
+    }
+  })
+})
