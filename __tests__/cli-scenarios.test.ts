@@ -231,6 +231,27 @@ describe('Docker Hub and Quay shapes', () => {
     expect(result.stderr).toContain('Warning: No aarch64')
   })
 
+  test('kindnet from a Quay mirror: all tags are listed (no kube-proxy filter), digests from its index', async () => {
+    // A mirror of kindest/kindnetd on Quay: rows carry the index digests of the Hub tags.
+    server.data.quay['kindest/kindnetd'] = server.data.hub['kindest/kindnetd'].map((t, i) => ({
+      name: t.name,
+      reversion: false,
+      start_ts: 1_750_000_000 - i,
+      manifest_digest: t.digest,
+      is_manifest_list: true,
+      size: null
+    }))
+    const dir = path.join(tempDir(), 'assets')
+    const result = await cli('generate', dir, ['--kindnet-image', 'quay.io/kindest/kindnetd'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Latest kindnet tag: v20250512-df8de77b')
+    const kustomization = readFileSync(path.join(dir, 'kindnet', 'kustomization.aarch64.yaml'), 'utf8')
+    expect(kustomization).toContain(`newName: quay.io/kindest/kindnetd\n    digest: ${KINDNET_ARM}\n`)
+    const pages = server.log.filter((e) => e.path.startsWith('/api/v1/repository/kindest/kindnetd/tag/'))
+    expect(pages.length).toBeGreaterThan(0)
+    expect(pages.every((e) => !e.path.includes('filter_tag_name'))).toBe(true)
+  })
+
   test('KUBE_PROXY_VERSION from the environment chooses the release; the flag wins over it', async () => {
     const env = await cli('check', copyAssets(GENERATED), [], { KUBE_PROXY_VERSION: '4.18.0-okd-scos' })
     expect(env.stdout).toContain('Latest kube-proxy tag: 4.18.0-okd-scos.12-kube-proxy')

@@ -70,6 +70,7 @@ export function quayKubeProxyMatcher(version: string): Matcher {
   const re = new RegExp(`^${escapeRegExp(version)}\\.(\\d{1,9})-kube-proxy$`)
   return {
     expected: `${version}.<N>-kube-proxy (releases of ${version}; ec/rc pre-releases and nightlies are skipped)`,
+    contains: 'kube-proxy',
     match: (tag) => {
       const m = re.exec(tag)
       return m ? { tag, key: [Number(m[1])] } : undefined

@@ -52,7 +52,9 @@ export async function resolveQuay(ctx: ResolveContext, image: ImageRef, matcher:
       }
       const controller = new AbortController()
       inFlight.set(page, controller)
-      const url = `${api}/tag/?limit=100&page=${page}&onlyActiveTags=true&filter_tag_name=like:kube-proxy`
+      const url =
+        `${api}/tag/?limit=100&page=${page}&onlyActiveTags=true` +
+        (matcher.contains ? `&filter_tag_name=like:${encodeURIComponent(matcher.contains)}` : '')
       let json: QuayPage
       try {
         ;({ json } = await ctx.http.getJson<QuayPage>(url, {

@@ -22,4 +22,6 @@ export interface ResolveContext {
 export interface Matcher {
   match: (tag: string) => Candidate | undefined
   expected: string
+  /** A substring every matching tag contains, for registries that filter server-side (Quay's like:). */
+  contains?: string
 }
