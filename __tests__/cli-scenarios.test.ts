@@ -143,6 +143,28 @@ describe('scenario 3: already current', () => {
     expect(snapshot(dir)).toEqual(before)
   })
 
+  test('the old tag is named when the listing reveals it (Docker Hub images[] carry the pinned digest)', async () => {
+    const dir = copyAssets(GENERATED)
+    const older = server.data.hub['kindest/kindnetd'].find((t) => t.name === 'v20250214-acbabc1a')!
+    const amd64 = older.images.find((i) => i.architecture === 'amd64')!.digest
+    const arm64 = older.images.find((i) => i.architecture === 'arm64')!.digest
+    for (const [file, from, to] of [
+      ['kustomization.x86_64.yaml', KINDNET_X86, amd64],
+      ['release-kindnet-x86_64.json', KINDNET_X86, amd64],
+      ['kustomization.aarch64.yaml', KINDNET_ARM, arm64],
+      ['release-kindnet-aarch64.json', KINDNET_ARM, arm64]
+    ]) {
+      const p = path.join(dir, 'kindnet', file)
+      writeFileSync(p, readFileSync(p, 'utf8').replace(from, to))
+    }
+    const result = await cli('check', dir, ['--json'])
+    expect(result.code).toBe(1)
+    const doc = JSON.parse(result.stdout)
+    expect(doc.components.kindnet.pinned.tag).toBe('v20250214-acbabc1a')
+    expect(doc.components.kindnet.tag).toBe('v20250512-df8de77b')
+    expect(doc.components['kube-proxy'].pinned.tag).toBe('4.20.0-okd-scos.11-kube-proxy') // up to date
+  })
+
   test('a hand edit that keeps the pins is a warning, not an update', async () => {
     const dir = copyAssets(GENERATED)
     const file = path.join(dir, 'kube-proxy', '02-cluster-role.yaml')

@@ -57,8 +57,10 @@ export function changeTable(result: UpdateResult, pinnedLabel: string): string {
       const now = plan.digests[arch]
       const fallback = plan.missing.find((m) => m.arch === arch)
       const state = !plan.changed ? 'up to date' : old === now ? 'unchanged' : old ? 'updated' : 'new'
+      const tag =
+        plan.pinned.tag && plan.pinned.tag !== plan.tag ? `\`${plan.pinned.tag}\` → \`${plan.tag}\`` : `\`${plan.tag}\``
       rows.push(
-        `| ${plan.component} | ${arch} | \`${plan.image}\` | \`${plan.tag}\` | ${shortDigest(old)} | ${shortDigest(now)}` +
+        `| ${plan.component} | ${arch} | \`${plan.image}\` | ${tag} | ${shortDigest(old)} | ${shortDigest(now)}` +
           `${fallback ? ` (${fallback.action})` : ''} | ${state} |`
       )
     }

@@ -28,8 +28,13 @@ export interface ComponentPlan {
   digests: Record<Arch, string>
   /** Architectures the registry had no image for, and what the policy did. */
   missing: Array<{ arch: Arch; action: 'fallback' | 'keep' }>
-  /** What the files pin now. */
-  pinned: { digests: Partial<Record<Arch, string>>; images: Partial<Record<Arch, string>>; cidr?: string }
+  /** What the files pin now (and the tag of the pinned x86_64 digest, when the listing revealed it). */
+  pinned: {
+    digests: Partial<Record<Arch, string>>
+    images: Partial<Record<Arch, string>>
+    cidr?: string
+    tag?: string
+  }
   changed: boolean
   /** Why the component changed (pin differences, missing or unreadable files). */
   reasons: string[]
@@ -150,7 +155,12 @@ function planComponent(
     pinned: {
       digests: Object.fromEntries(ARCHES.filter((a) => pinned.pins[a]).map((a) => [a, pinned.pins[a]!.digest])),
       images: Object.fromEntries(ARCHES.filter((a) => pinned.pins[a]).map((a) => [a, pinned.pins[a]!.image])),
-      cidr: pinned.cidr
+      cidr: pinned.cidr,
+      tag:
+        pinned.pins.x86_64?.image === image
+          ? (resolved.tagOf.get(pinned.pins.x86_64.digest) ??
+            (pinned.pins.x86_64.digest === digests.x86_64 ? resolved.tag : undefined))
+          : undefined
     },
     changed,
     reasons,

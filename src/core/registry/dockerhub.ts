@@ -57,6 +57,7 @@ export async function resolveDockerHub(ctx: ResolveContext, image: ImageRef, mat
   const headers = await hubHeaders(ctx)
   const best = new Best()
   let bestTag: HubTag | undefined
+  const tagOf = new Map<string, string>()
   for (let page = 1; ; page++) {
     const url =
       `${ctx.settings.dockerHubUrl}/v2/repositories/${image.repository}/tags` +
@@ -72,8 +73,14 @@ export async function resolveDockerHub(ctx: ResolveContext, image: ImageRef, mat
     for (const tag of json.results) {
       if (typeof tag?.name !== 'string') continue
       const before = best.current
-      best.offer(matcher.match(tag.name))
+      const candidate = matcher.match(tag.name)
+      best.offer(candidate)
       if (best.current !== before) bestTag = tag
+      if (candidate) {
+        for (const d of [tag.digest, ...(Array.isArray(tag.images) ? tag.images.map((i) => i?.digest) : [])]) {
+          if (typeof d === 'string') tagOf.set(d, tag.name)
+        }
+      }
     }
     if (!json.next) break
     if (page >= MAX_PAGES)
@@ -97,5 +104,5 @@ export async function resolveDockerHub(ctx: ResolveContext, image: ImageRef, mat
     const manifest = await fetchManifest(ctx, image, reference)
     digests = await platformDigests(ctx, image, manifest, `${image.name}:${tag}`)
   }
-  return { image, tag, digests, source }
+  return { image, tag, digests, source, tagOf }
 }

@@ -130,7 +130,8 @@ export async function resolveOci(ctx: ResolveContext, image: ImageRef, matcher: 
   const manifest = await fetchManifest(ctx, image, checkRegistryTag(tag, base(ctx, image)))
   checkRegistryDigest(manifest.digest, base(ctx, image))
   const digests = await platformDigests(ctx, image, manifest, `${image.name}:${tag}`)
-  return { image, tag, digests, source: base(ctx, image) }
+  // tags/list carries no digests: the old tag stays unknown unless it is the chosen one.
+  return { image, tag, digests, source: base(ctx, image), tagOf: new Map([[manifest.digest, tag]]) }
 }
 
 /** The chosen tag, or an error saying what was looked for and how much was seen. */

@@ -37,6 +37,7 @@ export async function resolveQuay(ctx: ResolveContext, image: ImageRef, matcher:
   const headers = quayHeaders(ctx)
   const best = new Best()
   const rowOf = new Map<string, QuayRow>()
+  const tagOf = new Map<string, string>()
   const nowSeconds = Date.now() / 1000
   let lastPage = Infinity
   let nextPage = 1
@@ -79,7 +80,9 @@ export async function resolveQuay(ctx: ResolveContext, image: ImageRef, matcher:
         if (typeof row?.name !== 'string') continue
         if (typeof row.end_ts === 'number' && row.end_ts <= nowSeconds) continue
         const before = best.current
-        best.offer(matcher.match(row.name))
+        const candidate = matcher.match(row.name)
+        best.offer(candidate)
+        if (candidate && typeof row.manifest_digest === 'string') tagOf.set(row.manifest_digest, row.name)
         if (best.current !== before) {
           rowOf.clear()
           rowOf.set(row.name, row)
@@ -116,5 +119,5 @@ export async function resolveQuay(ctx: ResolveContext, image: ImageRef, matcher:
   }
   verifyDigest(Buffer.from(json.manifest_data, 'utf8'), digest, what)
   const digests = await platformDigests(ctx, image, { bytes: json.manifest_data, digest }, `${image.name}:${tag}`)
-  return { image, tag, digests, source }
+  return { image, tag, digests, source, tagOf }
 }

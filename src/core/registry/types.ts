@@ -11,6 +11,8 @@ export interface Resolved {
   digests: Partial<Record<Arch, string>>
   /** Where the tag list came from, for messages. */
   source: string
+  /** Digest → release tag, for the matching tags whose listing carried digests (to name the old tag). */
+  tagOf: Map<string, string>
 }
 
 export interface ResolveContext {
