@@ -341,6 +341,44 @@ describe('credentials', () => {
     }
   })
 
+  test('any other registry: credentials from a Docker/Podman auth file (REGISTRY_AUTH_FILE)', async () => {
+    const guarded = await startLookalike({ auth: { username: 'robot', password: 's3cret' } })
+    try {
+      const host = guarded.url.replace('http://', '')
+      const authFile = path.join(tempDir(), 'auth.json')
+      writeFileSync(
+        authFile,
+        JSON.stringify({ auths: { [host]: { auth: Buffer.from('robot:s3cret').toString('base64') } } })
+      )
+      const dir = path.join(tempDir(), 'assets')
+      const args = ['generate', '--assets-dir', dir, ...lookalikeFlags(guarded.url)]
+      args.push('--kindnet-image', `${host}/kindest/kindnetd`, '--registry-url', `${host}=${guarded.url}`)
+      args.push('--kube-proxy-version', '4.19.0-okd-scos')
+      const env = { QUAY_USERNAME: 'robot', QUAY_TOKEN: 's3cret' }
+      const anonymous = await runBundledCli(args, { ...env, KINDNET_UPDATER_RETRIES: '0' })
+      expect(anonymous.code).toBe(3)
+      expect(anonymous.stderr).toMatch(/registry token for repository:kindest\/kindnetd:pull.*401.*REGISTRY_AUTH_FILE/)
+      const result = await runBundledCli(args, { ...env, REGISTRY_AUTH_FILE: authFile })
+      expect(result.stderr).not.toContain('s3cret')
+      expect(result.code).toBe(0)
+      expect(readFileSync(path.join(dir, 'kindnet', 'release-kindnet-x86_64.json'), 'utf8')).toContain(
+        `"kindnet": "${host}/kindest/kindnetd@${KINDNET_X86}"`
+      )
+      expect(guarded.log.some((e) => e.path.startsWith('/v2/kindest/kindnetd/tags/list') && e.auth)).toBe(true)
+    } finally {
+      await guarded.close()
+    }
+  })
+
+  test('a broken auth file is refused before any request', async () => {
+    const authFile = path.join(tempDir(), 'auth.json')
+    writeFileSync(authFile, '{"auths": ')
+    const result = await cli('check', copyAssets(GENERATED), [], { REGISTRY_AUTH_FILE: authFile })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`Invalid registry auth file '${authFile}': it is not JSON`)
+    expect(server.log).toHaveLength(0)
+  })
+
   test('only one of a credential pair is refused before any request', async () => {
     const result = await cli('check', copyAssets(GENERATED), [], { DOCKERHUB_USERNAME: 'robot' })
     expect(result.code).toBe(2)

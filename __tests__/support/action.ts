@@ -94,6 +94,7 @@ export function runAction(
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
+        DOCKER_CONFIG: '/nonexistent-kindnet-updater-docker-config',
         GITHUB_WORKSPACE: workspace,
         GITHUB_REPOSITORY: 'octo/microshift',
         GITHUB_REF: 'refs/heads/main',

@@ -21,7 +21,14 @@ export function runBundledCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd =
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, KINDNET_UPDATER_BACKOFF_MS: '10', ...env },
+      // No registry auth file of the machine's user leaks into a test.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DOCKER_CONFIG: '/nonexistent-kindnet-updater-docker-config',
+        KINDNET_UPDATER_BACKOFF_MS: '10',
+        ...env
+      },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''

@@ -37,7 +37,8 @@ Exit codes: 0 done (check: up to date), 1 check found an update, 2 invalid input
 3 a failure while resolving or writing.
 
 Credentials come from the environment, never from flags: DOCKERHUB_USERNAME/DOCKERHUB_TOKEN
-(docker.io), QUAY_USERNAME/QUAY_TOKEN (quay.io).
+(docker.io), QUAY_USERNAME/QUAY_TOKEN (quay.io); other registries: the auths of REGISTRY_AUTH_FILE,
+else $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
 `
 
 export interface CliIo {

@@ -164,7 +164,7 @@ export class HttpClient {
       const detail = answer.body.toString('utf8', 0, 200).replace(/\s+/g, ' ').trim()
       const advice =
         answer.status === 401 || answer.status === 403
-          ? 'Check the registry credentials (DOCKERHUB_USERNAME/DOCKERHUB_TOKEN, QUAY_USERNAME/QUAY_TOKEN) and that the repository exists and is readable.'
+          ? 'Check the registry credentials (DOCKERHUB_USERNAME/DOCKERHUB_TOKEN, QUAY_USERNAME/QUAY_TOKEN, or the auths of REGISTRY_AUTH_FILE or ~/.docker/config.json for other registries) and that the repository exists and is readable.'
           : answer.status === 404
             ? 'Check the image name and that the repository and tag exist.'
             : (options.hint ?? 'Try again later.')
@@ -266,7 +266,7 @@ export class HttpClient {
     }
     const entry = { token: Promise.resolve(''), expiresAt: Infinity }
     entry.token = this.getJson<{ token?: string; access_token?: string; expires_in?: number }>(realm.href, {
-      what: 'a registry token',
+      what: `a registry token${challenge.scope ? ` for ${challenge.scope}` : ''}`,
       headers,
       hint
     }).then(({ json }) => {

@@ -1,4 +1,5 @@
 import * as path from 'node:path'
+import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { UsageError } from './errors.js'
 import { DOCKER_HUB, type ImageRef, isRegistryHost, parseImageRef } from './reference.js'
@@ -154,6 +155,51 @@ function credentialsFrom(env: NodeJS.ProcessEnv, user: string, token: string): C
   return { username, password }
 }
 
+/**
+ * Per-host credentials from a Docker or Podman auth file: REGISTRY_AUTH_FILE, else
+ * $DOCKER_CONFIG/config.json, else ~/.docker/config.json. `auths[host].auth` is base64 of
+ * user:password (credential helpers are not run). A missing file is no error; a broken one is.
+ */
+export function authFileCredentials(env: NodeJS.ProcessEnv): Record<string, Credentials> {
+  const file =
+    nonEmpty(env.REGISTRY_AUTH_FILE) ??
+    (nonEmpty(env.DOCKER_CONFIG)
+      ? path.join(env.DOCKER_CONFIG!, 'config.json')
+      : env.HOME
+        ? path.join(env.HOME, '.docker', 'config.json')
+        : undefined)
+  if (!file) return {}
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return {}
+  }
+  let doc: { auths?: Record<string, { auth?: string; username?: string; password?: string }> }
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    throw new UsageError(
+      `Invalid registry auth file '${file}': it is not JSON. Expected {"auths": {"HOST": {"auth": "…"}}}.`
+    )
+  }
+  const result: Record<string, Credentials> = {}
+  for (const [key, entry] of Object.entries(doc?.auths ?? {})) {
+    // Keys are hosts, or URLs such as https://index.docker.io/v1/.
+    let host = key.replace(/^https?:\/\//, '').split('/')[0]
+    if (host === 'index.docker.io' || host === 'registry-1.docker.io') host = DOCKER_HUB
+    let username = entry?.username
+    let password = entry?.password
+    if (typeof entry?.auth === 'string' && entry.auth !== '') {
+      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8')
+      const colon = decoded.indexOf(':')
+      if (colon > 0) [username, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)]
+    }
+    if (host && username && password) result[host] = { username, password }
+  }
+  return result
+}
+
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = nonEmpty(env[name])
   if (raw === undefined) return fallback
@@ -192,6 +238,8 @@ export function buildSettings(raw: RawOptions, env: NodeJS.ProcessEnv = process.
   if (hub) credentials[DOCKER_HUB] = hub
   const quay = credentialsFrom(env, 'QUAY_USERNAME', 'QUAY_TOKEN')
   if (quay) credentials['quay.io'] = quay
+  // Any other registry: the auths of a Docker/Podman auth file (the variables above win).
+  for (const [host, creds] of Object.entries(authFileCredentials(env))) credentials[host] ??= creds
   const assetsDir = nonEmpty(raw.assetsDir) ?? DEFAULTS.assetsDir
   if (assetsDir.includes('\0')) throw new UsageError(`Invalid assets directory '${assetsDir}'.`)
   return {
