@@ -327,7 +327,12 @@ describe('an https-like origin (git smart HTTP requiring the token)', () => {
       git(repo.workspace, 'config', '--local', `http.${server.url}/.extraheader`, header('ghs_checkoutsstaletoken'))
       const configBefore = readFileSync(path.join(repo.workspace, '.git', 'config'), 'utf8')
 
-      const result = await run(repo.workspace)
+      const custom = {
+        title: 'chore(kindnet): bump kube-proxy',
+        'commit-message': 'chore: bump kube-proxy',
+        draft: 'true'
+      }
+      const result = await run(repo.workspace, custom)
       expect(result.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([])
       expect(result.code).toBe(0)
       expect(result.outputs['pull-request-operation']).toBe('created')
@@ -336,6 +341,12 @@ describe('an https-like origin (git smart HTTP requiring the token)', () => {
       expect(server.log.every((e) => e.authorized)).toBe(true)
       expect(server.log.some((e) => e.path.endsWith('/git-receive-pack'))).toBe(true)
       expect(remoteHeads(repo.origin)[BRANCH]).toMatch(/^[0-9a-f]{40}$/)
+      expect(github.state.pulls[0]).toMatchObject({ title: 'chore(kindnet): bump kube-proxy', draft: true })
+      expect(git(repo.origin, 'log', '-1', '--format=%s', BRANCH)).toBe('chore: bump kube-proxy')
+      // A custom message still carries the trailer: the next run knows the commit as its own.
+      const second = await run(repo.workspace, custom)
+      expect(second.outputs['pull-request-operation']).toBe('none')
+      expect(second.stdout).not.toContain('did not make')
       // The token went nowhere on disk: the checkout's config is exactly as before.
       expect(readFileSync(path.join(repo.workspace, '.git', 'config'), 'utf8')).toBe(configBefore)
       expectNoToken(result, repo.workspace)

@@ -305,7 +305,7 @@ async function runOnce(inputs, base, deps) {
                     files.set(`${assetsPath}/${name}`, plan.files.get(name.split('/').pop()));
             }
             const title = inputs.title ?? (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .defaultTitle */ .QL)(result);
-            const sha = await git.commitFiles(baseSha, files, inputs.commitMessage ?? (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .commitMessage */ .df)(result, title), inputs.author, inputs.committer);
+            const sha = await git.commitFiles(baseSha, files, (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .commitMessage */ .df)(result, title, inputs.commitMessage), inputs.author, inputs.committer);
             const body = (0,_describe_js__WEBPACK_IMPORTED_MODULE_5__/* .pullRequestBody */ .NF)(result, base, assetsPath, inputs.token);
             // The branch (ours) may already hold exactly these files: an open PR needs nothing, and a
             // missing PR (e.g. another run pushed but has not opened it yet) needs no new push.

@@ -20,7 +20,15 @@ export function defaultTitle(result: UpdateResult): string {
   return parts.length > 0 ? `Update ${parts.join(' and ')}` : 'Update kindnet and kube-proxy manifests'
 }
 
-export function commitMessage(result: UpdateResult, title: string): string {
+/**
+ * The commit message: the `commit-message` input or a summary of the new tags, always ending with
+ * the trailer by which later runs recognise the commit as the action's own.
+ */
+export function commitMessage(result: UpdateResult, title: string, custom?: string): string {
+  if (custom !== undefined) {
+    const text = custom.trimEnd()
+    return text.includes(TRAILER) ? `${text}\n` : `${text}\n\n${TRAILER}\n`
+  }
   const lines = [title, '']
   for (const plan of changed(result)) {
     lines.push(`${plan.component}: ${plan.image}:${plan.tag}`)

@@ -119,7 +119,7 @@ async function runOnce(inputs: ActionInputs, base: string, deps: Deps): Promise<
         const sha = await git.commitFiles(
           baseSha,
           files,
-          inputs.commitMessage ?? commitMessage(result, title),
+          commitMessage(result, title, inputs.commitMessage),
           inputs.author,
           inputs.committer
         )
