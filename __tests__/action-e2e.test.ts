@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { startGitHubLookalike, type GitHubLookalike } from '../tools/github-lookalike.mjs'
 import { loadRecordedData, startLookalike, type Lookalike } from '../tools/lookalike.mjs'
-import { ASSETS, git, makeRepo, runAction, type ActionRun } from './support/action.js'
+import { ASSETS, git, makeRepo, pullRequestInputs, runAction, type ActionRun } from './support/action.js'
 import { COMMITTED, contents, GENERATED, snapshot } from './support/cli.js'
 
 /**
@@ -37,19 +37,13 @@ afterAll(async () => {
 })
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    mode: 'pull-request',
-    token: TOKEN,
-    'assets-dir': ASSETS,
-    'docker-hub-url': registry.url,
-    'quay-url': registry.url,
-    'registry-urls': `docker.io=${registry.url}\nquay.io=${registry.url}`,
+  return pullRequestInputs(registry.url, TOKEN, {
     branch: BRANCH,
     labels: 'dependencies, kindnet',
     reviewers: 'alice',
     assignees: 'bob',
     ...extra
-  }
+  })
 }
 
 function run(

@@ -55,6 +55,23 @@ export function makeRepo(assetsFrom: string): Repo {
   return { origin, workspace, other: seed }
 }
 
+/** The action's inputs for a pull-request run against a registry look-alike at `registryUrl`. */
+export function pullRequestInputs(
+  registryUrl: string,
+  token: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    mode: 'pull-request',
+    token,
+    'assets-dir': ASSETS,
+    'docker-hub-url': registryUrl,
+    'quay-url': registryUrl,
+    'registry-urls': `docker.io=${registryUrl}\nquay.io=${registryUrl}`,
+    ...extra
+  }
+}
+
 export interface ActionRun {
   code: number | null
   stdout: string

@@ -3,12 +3,18 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promises as fs, chmodSync, cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import * as path from 'node:path'
-import { startGitHubLookalike } from '../../tools/github-lookalike.mjs'
-import { loadRecordedData, startLookalike, type FaultAnswer, type FaultContext } from '../../tools/lookalike.mjs'
+import { startGitHubLookalike, type GitHubLookalike } from '../../tools/github-lookalike.mjs'
+import {
+  loadRecordedData,
+  startLookalike,
+  type FaultAnswer,
+  type FaultContext,
+  type Lookalike
+} from '../../tools/lookalike.mjs'
 import { buildSettings } from '../../src/core/settings.js'
 import { planUpdate, writePlan } from '../../src/core/update.js'
 import type { WriteFs } from '../../src/core/write.js'
-import { ASSETS, git, makeRepo, runAction } from './action.js'
+import { ASSETS, git, makeRepo, pullRequestInputs, runAction, type ActionRun, type Repo } from './action.js'
 import {
   COMMITTED,
   contents,
@@ -107,15 +113,39 @@ async function refused(args: string[], message: RegExp, env: Record<string, stri
 
 /** The action fails the step before any request (registry or GitHub). */
 async function actionRefused(inputs: Record<string, string>, message: RegExp) {
-  const repo = makeRepo(COMMITTED)
-  const registry = await startLookalike()
-  const github = await startGitHubLookalike({ token: TOKEN })
-  try {
-    const r = await runAction(repo.workspace, actionInputs(registry.url, inputs), { GITHUB_API_URL: github.url })
+  await withAction({}, async ({ registry, github, run }) => {
+    const r = await run(inputs)
     expect(r.stdout).toMatch(message)
     expect(r.code).toBe(1)
     expect(registry.log).toEqual([])
     expect(github.log).toEqual([])
+  })
+}
+
+interface ActionWorld {
+  repo: Repo
+  registry: Lookalike
+  github: GitHubLookalike
+  /** Runs the bundled action in the repository's workspace with the common inputs plus `extra`. */
+  run(extra?: Record<string, string>, env?: Record<string, string>): Promise<ActionRun>
+}
+
+/** A repository (bare origin + checkout), a registry look-alike and a GitHub look-alike, closed after `fn`. */
+async function withAction(
+  options: { registry?: Parameters<typeof startLookalike>[0]; github?: Parameters<typeof startGitHubLookalike>[0] },
+  fn: (world: ActionWorld) => Promise<void>
+): Promise<void> {
+  const repo = makeRepo(COMMITTED)
+  const registry = await startLookalike(options.registry)
+  const github = await startGitHubLookalike({ token: TOKEN, ...options.github })
+  try {
+    await fn({
+      repo,
+      registry,
+      github,
+      run: (extra = {}, env = {}) =>
+        runAction(repo.workspace, actionInputs(registry.url, extra), { GITHUB_API_URL: github.url, ...env })
+    })
   } finally {
     await registry.close()
     await github.close()
@@ -123,15 +153,7 @@ async function actionRefused(inputs: Record<string, string>, message: RegExp) {
 }
 
 function actionInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    mode: 'pull-request',
-    token: TOKEN,
-    'assets-dir': ASSETS,
-    'docker-hub-url': url,
-    'quay-url': url,
-    'registry-urls': `docker.io=${url}\nquay.io=${url}`,
-    ...extra
-  }
+  return pullRequestInputs(url, TOKEN, extra)
 }
 
 /** The exact bytes of a file in a commit (git() trims its output). */
@@ -459,27 +481,23 @@ export const CASES: Case[] = [
     title: 'the action, with a registry failing every time',
     outcome: 'a failed step with the message; no branch, no pull request, the workspace untouched',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
-      const registry = await startLookalike({
-        fault: (_req, ctx) => (isQuayManifest(ctx) ? { status: 502, body: 'bad gateway' } : undefined)
-      })
-      const github = await startGitHubLookalike({ token: TOKEN })
-      try {
-        const before = snapshot(path.join(repo.workspace, ASSETS))
-        const r = await runAction(repo.workspace, actionInputs(registry.url), {
-          GITHUB_API_URL: github.url,
-          KINDNET_UPDATER_RETRIES: '1'
-        })
-        expect(r.code).toBe(1)
-        expect(r.stdout).toMatch(/::error::Could not fetch the manifest .*502 Bad Gateway/)
-        expect(Object.keys(heads(repo.origin))).toEqual(['main'])
-        expect(github.state.pulls).toEqual([])
-        expect(snapshot(path.join(repo.workspace, ASSETS))).toEqual(before)
-        expect(r.summary).toContain('kindnet-updater failed')
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      await withAction(
+        {
+          registry: {
+            fault: (_req, ctx) => (isQuayManifest(ctx) ? { status: 502, body: 'bad gateway' } : undefined)
+          }
+        },
+        async ({ repo, github, run }) => {
+          const before = snapshot(path.join(repo.workspace, ASSETS))
+          const r = await run({}, { KINDNET_UPDATER_RETRIES: '1' })
+          expect(r.code).toBe(1)
+          expect(r.stdout).toMatch(/::error::Could not fetch the manifest .*502 Bad Gateway/)
+          expect(Object.keys(heads(repo.origin))).toEqual(['main'])
+          expect(github.state.pulls).toEqual([])
+          expect(snapshot(path.join(repo.workspace, ASSETS))).toEqual(before)
+          expect(r.summary).toContain('kindnet-updater failed')
+        }
+      )
     }
   },
   // ---- bad input: refused before any request -----------------------------------------------------
@@ -679,21 +697,15 @@ export const CASES: Case[] = [
     title: 'pull-request creation refused: 403 "Resource not accessible by integration"',
     outcome: 'a failed step naming the permissions block; the pushed branch is deleted again',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
-      const registry = await startLookalike()
-      const github = await startGitHubLookalike({ token: TOKEN, faults: { refuseCreate: 'not-accessible' } })
-      try {
-        const r = await runAction(repo.workspace, actionInputs(registry.url), { GITHUB_API_URL: github.url })
+      await withAction({ github: { faults: { refuseCreate: 'not-accessible' } } }, async ({ repo, run }) => {
+        const r = await run()
         expect(r.code).toBe(1)
         expect(r.stdout).toMatch(
           /::error::GitHub refused to create the pull request: 403 "Resource not accessible by integration"/
         )
         expect(r.stdout).toContain('pull-requests: write')
         expect(Object.keys(heads(repo.origin))).toEqual(['main'])
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      })
     }
   },
   {
@@ -702,18 +714,12 @@ export const CASES: Case[] = [
     title: 'pull-request creation refused: 422 "GitHub Actions is not permitted to create or approve pull requests"',
     outcome: 'a failed step naming the repository setting; no branch left behind',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
-      const registry = await startLookalike()
-      const github = await startGitHubLookalike({ token: TOKEN, faults: { refuseCreate: 'actions-not-permitted' } })
-      try {
-        const r = await runAction(repo.workspace, actionInputs(registry.url), { GITHUB_API_URL: github.url })
+      await withAction({ github: { faults: { refuseCreate: 'actions-not-permitted' } } }, async ({ repo, run }) => {
+        const r = await run()
         expect(r.code).toBe(1)
         expect(r.stdout).toContain('Settings → Actions → General → Workflow permissions')
         expect(Object.keys(heads(repo.origin))).toEqual(['main'])
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      })
     }
   },
   {
@@ -722,25 +728,15 @@ export const CASES: Case[] = [
     title: 'labels, reviewers and assignees answer 422 right after creation, then succeed',
     outcome: 'retried briefly; all three are set',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
-      const registry = await startLookalike()
-      const github = await startGitHubLookalike({ token: TOKEN, faults: { labels422: 1 } })
-      try {
-        const r = await runAction(
-          repo.workspace,
-          actionInputs(registry.url, { labels: 'dependencies', reviewers: 'alice', assignees: 'bob' }),
-          { GITHUB_API_URL: github.url }
-        )
+      await withAction({ github: { faults: { labels422: 1 } } }, async ({ github, run }) => {
+        const r = await run({ labels: 'dependencies', reviewers: 'alice', assignees: 'bob' })
         expect(r.code).toBe(0)
         const pr = github.state.pulls[0]
         expect(pr.labels.map((l) => l.name)).toEqual(['dependencies'])
         expect(pr.requested_reviewers.map((u) => u.login)).toEqual(['alice'])
         expect(pr.assignees.map((u) => u.login)).toEqual(['bob'])
         expect(github.log.filter((e) => e.status === 422)).toHaveLength(1)
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      })
     }
   },
   {
@@ -749,11 +745,8 @@ export const CASES: Case[] = [
     title: 'the token never appears in logs, summary, PR body or git config',
     outcome: 'masked with ::add-mask:: before anything is printed; absent everywhere else',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
-      const registry = await startLookalike()
-      const github = await startGitHubLookalike({ token: TOKEN })
-      try {
-        const r = await runAction(repo.workspace, actionInputs(registry.url), { GITHUB_API_URL: github.url })
+      await withAction({}, async ({ repo, github, run }) => {
+        const r = await run()
         expect(r.code).toBe(0)
         const lines = r.stdout.split('\n')
         expect(lines[0]).toBe(`::add-mask::${TOKEN}`)
@@ -765,10 +758,7 @@ export const CASES: Case[] = [
             if (existsSync(p)) expect(await fs.readFile(p, 'utf8')).not.toContain(TOKEN)
           }
         }
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      })
     }
   },
   // ---- concurrency --------------------------------------------------------------------------------
