@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const out = (line: string) => {
       if (!json) io.stdout(`${line}\n`)
     }
-    const logger = { info: out, warning: (message: string) => io.stderr(`${message}\n`) }
+    const logger = { info: out, warning: (message: string) => io.stderr(`Warning: ${message}\n`) }
     out(RULE)
     out(
       command === 'generate'

@@ -184,7 +184,7 @@ export async function planUpdate(
     new HttpClient(settings.http, {
       ...deps.httpHooks,
       onRetry: (message) => {
-        deps.logger.warning(`Warning: ${message}`)
+        deps.logger.warning(message)
         deps.httpHooks?.onRetry?.(message)
       }
     })
