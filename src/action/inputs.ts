@@ -79,29 +79,32 @@ export function checkBranch(name: string, value: string): string {
   return value
 }
 
+/** The real path of `p`: its deepest existing ancestor resolved (symlinks followed), the rest appended. */
+function realpathOfExisting(p: string): string {
+  const rest: string[] = []
+  for (let current = p; ; current = path.dirname(current)) {
+    try {
+      return path.join(realpathSync(current), ...rest.reverse())
+    } catch {
+      if (path.dirname(current) === current) return p
+      rest.push(path.basename(current))
+    }
+  }
+}
+
 /** assets-dir relative to the workspace; a path that leaves the workspace is refused. */
 export function resolveAssetsDir(workspace: string, value: string): { absolute: string; relative: string } {
   const input = value.trim() || 'src/kindnet/assets'
   const absolute = path.resolve(workspace, input)
-  let real = absolute
-  try {
-    real = realpathSync(absolute)
-  } catch {
-    // Not there yet (written by the action): the lexical check below applies.
-  }
-  const realWorkspace = (() => {
-    try {
-      return realpathSync(workspace)
-    } catch {
-      return workspace
-    }
-  })()
+  // Symlinks count: resolve the deepest part that exists (the rest is created by the action).
+  const real = realpathOfExisting(absolute)
+  const realWorkspace = realpathOfExisting(workspace)
   for (const [root, candidate] of [
     [workspace, absolute],
     [realWorkspace, real]
   ]) {
     const rel = path.relative(root, candidate)
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
       throw new UsageError(
         `Invalid assets-dir '${value}'. Expected a folder inside the workspace (${workspace}), e.g. src/kindnet/assets.`
       )
@@ -128,6 +131,14 @@ export function readInputs(
   }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const assets = resolveAssetsDir(workspace, get('assets-dir'))
+  for (const [user, secret] of [
+    ['docker-hub-username', 'docker-hub-token'],
+    ['quay-username', 'quay-token']
+  ]) {
+    if (Boolean(get(user).trim()) !== Boolean(get(secret).trim())) {
+      throw new UsageError(`Incomplete registry credentials: set both ${user} and ${secret}, or neither.`)
+    }
+  }
   const credentialsEnv: NodeJS.ProcessEnv = { ...env }
   for (const [input, variable] of [
     ['docker-hub-username', 'DOCKERHUB_USERNAME'],
