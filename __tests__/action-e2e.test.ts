@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { startGitHubLookalike, type GitHubLookalike } from '../tools/github-lookalike.mjs'
 import { loadRecordedData, startLookalike, type Lookalike } from '../tools/lookalike.mjs'
-import { ASSETS, git, makeRepo, pullRequestInputs, runAction, type ActionRun } from './support/action.js'
+import {
+  ASSETS,
+  git,
+  gitShow,
+  makeRepo,
+  publishKubeProxy12,
+  pullRequestInputs,
+  remoteHeads,
+  runAction,
+  type ActionRun
+} from './support/action.js'
 import { COMMITTED, contents, GENERATED, snapshot } from './support/cli.js'
 
 /**
@@ -54,29 +63,6 @@ function run(
   return runAction(workspace, inputs(extra), { GITHUB_API_URL: github.url, ...env })
 }
 
-/** The exact bytes of a file in a commit. */
-function spawnGitShow(cwd: string, spec: string): string {
-  return spawnSync('git', ['show', spec], { cwd, encoding: 'utf8' }).stdout
-}
-
-function remoteHeads(origin: string): Record<string, string> {
-  const out = git(origin, 'for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads')
-  return Object.fromEntries(
-    out
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(' '))
-  )
-}
-
-/** A newer kube-proxy release on Quay (its manifest list is another recorded one). */
-function publishKubeProxy12(): string {
-  const rows = registry.data.quay['okd/scos-content']
-  const list = rows.find((r) => r.name === '4.20.0-okd-scos.9-kube-proxy')!
-  rows.unshift({ ...list, name: '4.20.0-okd-scos.12-kube-proxy', start_ts: (rows[0].start_ts ?? 0) + 1000 })
-  return list.manifest_digest
-}
-
 function expectNoToken(result: ActionRun, repoDir: string): void {
   // The runner consumes ::add-mask:: lines (that is how it learns to mask the token); nothing else may show it.
   const stdout = result.stdout
@@ -119,8 +105,8 @@ describe('the pull-request lifecycle', () => {
     for (const file of changedFiles) expect(file.startsWith(`${ASSETS}/kube-proxy/`)).toBe(true)
     // Every kube-proxy file on the branch is the generator's; every kindnet file is main's.
     for (const [rel, content] of Object.entries(contents(GENERATED))) {
-      const onBranch = spawnGitShow(repo.origin, `${heads[BRANCH]}:${ASSETS}/${rel}`)
-      const onMain = spawnGitShow(repo.origin, `${mainBefore}:${ASSETS}/${rel}`)
+      const onBranch = gitShow(repo.origin, `${heads[BRANCH]}:${ASSETS}/${rel}`)
+      const onMain = gitShow(repo.origin, `${mainBefore}:${ASSETS}/${rel}`)
       expect(onBranch).toBe(rel.startsWith('kube-proxy/') ? content : onMain)
     }
     const pr = github.state.pulls[0]
@@ -149,7 +135,7 @@ describe('the pull-request lifecycle', () => {
     expect(remoteHeads(repo.origin)[BRANCH]).toBe(heads[BRANCH])
 
     // 3. updated: the registry moves again; the same PR is rebuilt from the base and refreshed.
-    const list12 = publishKubeProxy12()
+    const list12 = publishKubeProxy12(registry.data)
     const updated = await run(repo.workspace)
     expect(updated.code).toBe(0)
     expect(updated.outputs).toMatchObject({
@@ -200,7 +186,7 @@ describe('the pull-request lifecycle', () => {
     git(repo.other, 'push', '--quiet', 'origin', `HEAD:refs/heads/${BRANCH}`)
     const foreign = remoteHeads(repo.origin)[BRANCH]
 
-    publishKubeProxy12()
+    publishKubeProxy12(registry.data)
     const result = await run(repo.workspace)
     expect(result.code).toBe(0)
     expect(result.outputs['pull-request-operation']).toBe('none')

@@ -28,6 +28,32 @@ export function git(cwd: string, ...args: string[]): string {
   return result.stdout.trim()
 }
 
+/** The exact bytes of a file in a commit (git() trims its output). */
+export function gitShow(cwd: string, spec: string): string {
+  return spawnSync('git', ['show', spec], { cwd, encoding: 'utf8' }).stdout
+}
+
+/** Branch name → SHA of every branch of a repository (e.g. the bare origin). */
+export function remoteHeads(origin: string): Record<string, string> {
+  const out = git(origin, 'for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads')
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' '))
+  )
+}
+
+/** A newer kube-proxy release on Quay in look-alike data (its manifest list is another recorded one). */
+export function publishKubeProxy12(data: {
+  quay: Record<string, Array<{ name: string; start_ts?: number; manifest_digest: string }>>
+}): string {
+  const rows = data.quay['okd/scos-content']
+  const list = rows.find((r) => r.name === '4.20.0-okd-scos.9-kube-proxy')!
+  rows.unshift({ ...list, name: '4.20.0-okd-scos.12-kube-proxy', start_ts: (rows[0].start_ts ?? 0) + 1000 })
+  return list.manifest_digest
+}
+
 export interface Repo {
   /** The bare repository: origin. */
   origin: string

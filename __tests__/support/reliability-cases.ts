@@ -1,5 +1,4 @@
 import { expect } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promises as fs, chmodSync, cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import * as path from 'node:path'
@@ -14,7 +13,18 @@ import {
 import { buildSettings } from '../../src/core/settings.js'
 import { planUpdate, writePlan } from '../../src/core/update.js'
 import type { WriteFs } from '../../src/core/write.js'
-import { ASSETS, git, makeRepo, pullRequestInputs, runAction, type ActionRun, type Repo } from './action.js'
+import {
+  ASSETS,
+  git,
+  gitShow,
+  makeRepo,
+  publishKubeProxy12,
+  pullRequestInputs,
+  remoteHeads,
+  runAction,
+  type ActionRun,
+  type Repo
+} from './action.js'
 import {
   COMMITTED,
   contents,
@@ -154,27 +164,6 @@ async function withAction(
 
 function actionInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
   return pullRequestInputs(url, TOKEN, extra)
-}
-
-/** The exact bytes of a file in a commit (git() trims its output). */
-function show(cwd: string, spec: string): string {
-  return spawnSync('git', ['show', spec], { cwd, encoding: 'utf8' }).stdout
-}
-
-function heads(origin: string): Record<string, string> {
-  const out = git(origin, 'for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads')
-  return Object.fromEntries(
-    out
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(' '))
-  )
-}
-
-function publishKubeProxy12(data: Data): void {
-  const rows = data.quay['okd/scos-content']
-  const list = rows.find((r) => r.name === '4.20.0-okd-scos.9-kube-proxy')!
-  rows.unshift({ ...list, name: '4.20.0-okd-scos.12-kube-proxy', start_ts: (rows[0].start_ts ?? 0) + 1000 })
 }
 
 const once =
@@ -492,7 +481,7 @@ export const CASES: Case[] = [
           const r = await run({}, { KINDNET_UPDATER_RETRIES: '1' })
           expect(r.code).toBe(1)
           expect(r.stdout).toMatch(/::error::Could not fetch the manifest .*502 Bad Gateway/)
-          expect(Object.keys(heads(repo.origin))).toEqual(['main'])
+          expect(Object.keys(remoteHeads(repo.origin))).toEqual(['main'])
           expect(github.state.pulls).toEqual([])
           expect(snapshot(path.join(repo.workspace, ASSETS))).toEqual(before)
           expect(r.summary).toContain('kindnet-updater failed')
@@ -649,22 +638,17 @@ export const CASES: Case[] = [
     title: 'the push lease fails because someone pushed to the branch in the meantime',
     outcome: 'nothing overwritten: the run reads again, finds the foreign commit, comments and warns (operation none)',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
       const data = loadRecordedData()
-      const registry = await startLookalike({ data })
       let race: (() => void) | undefined
-      const github = await startGitHubLookalike({
-        token: TOKEN,
-        onRequest: ({ method, path: p }) => {
-          if (method === 'GET' && p.includes('/pulls?') && race) {
-            const push = race
-            race = undefined
-            push()
-          }
+      const onRequest = ({ method, path: p }: { method: string; path: string }) => {
+        if (method === 'GET' && p.includes('/pulls?') && race) {
+          const push = race
+          race = undefined
+          push()
         }
-      })
-      try {
-        const first = await runAction(repo.workspace, actionInputs(registry.url), { GITHUB_API_URL: github.url })
+      }
+      await withAction({ registry: { data }, github: { onRequest } }, async ({ repo, github, run }) => {
+        const first = await run()
         expect(first.outputs['pull-request-operation']).toBe('created')
         publishKubeProxy12(data)
         race = () => {
@@ -675,7 +659,7 @@ export const CASES: Case[] = [
           git(repo.other, 'commit', '--quiet', '-m', 'Pushed during the run')
           git(repo.other, 'push', '--quiet', 'origin', 'HEAD:refs/heads/kindnet-updater/update-manifests')
         }
-        const r = await runAction(repo.workspace, actionInputs(registry.url), { GITHUB_API_URL: github.url })
+        const r = await run()
         expect(r.code).toBe(0)
         expect(r.stdout).toMatch(
           /::warning::Someone pushed to 'kindnet-updater\/update-manifests' while this run was working/
@@ -685,10 +669,7 @@ export const CASES: Case[] = [
           'Pushed during the run'
         )
         expect(github.state.comments.at(-1)?.body).toContain('did not make')
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      })
     }
   },
   {
@@ -704,7 +685,7 @@ export const CASES: Case[] = [
           /::error::GitHub refused to create the pull request: 403 "Resource not accessible by integration"/
         )
         expect(r.stdout).toContain('pull-requests: write')
-        expect(Object.keys(heads(repo.origin))).toEqual(['main'])
+        expect(Object.keys(remoteHeads(repo.origin))).toEqual(['main'])
       })
     }
   },
@@ -718,7 +699,7 @@ export const CASES: Case[] = [
         const r = await run()
         expect(r.code).toBe(1)
         expect(r.stdout).toContain('Settings → Actions → General → Workflow permissions')
-        expect(Object.keys(heads(repo.origin))).toEqual(['main'])
+        expect(Object.keys(remoteHeads(repo.origin))).toEqual(['main'])
       })
     }
   },
@@ -768,12 +749,9 @@ export const CASES: Case[] = [
     title: 'two action runs at once against the same repository',
     outcome: 'one open pull request; the branch equals one run’s result, never a mix',
     run: async () => {
-      const repo = makeRepo(COMMITTED)
-      const second = path.join(tempDir(), 'workspace2')
-      git(path.dirname(second), 'clone', '--quiet', repo.origin, second)
-      const registry = await startLookalike()
-      const github = await startGitHubLookalike({ token: TOKEN })
-      try {
+      await withAction({}, async ({ repo, registry, github }) => {
+        const second = path.join(tempDir(), 'workspace2')
+        git(path.dirname(second), 'clone', '--quiet', repo.origin, second)
         const runs = await Promise.all(
           [repo.workspace, second].map((w) => runAction(w, actionInputs(registry.url), { GITHUB_API_URL: github.url }))
         )
@@ -785,16 +763,13 @@ export const CASES: Case[] = [
         expect(runs.map((r) => r.outputs['pull-request-operation']).sort()).toEqual(['created', 'none'])
         expect(runs[0].outputs['pull-request-number']).toBe(runs[1].outputs['pull-request-number'])
         expect(github.state.pulls.filter((p) => p.state === 'open')).toHaveLength(1)
-        const branch = heads(repo.origin)['kindnet-updater/update-manifests']
+        const branch = remoteHeads(repo.origin)['kindnet-updater/update-manifests']
         const files = contents(GENERATED)
         for (const [rel, content] of Object.entries(files)) {
-          if (rel.startsWith('kube-proxy/')) expect(show(repo.origin, `${branch}:${ASSETS}/${rel}`)).toBe(content)
+          if (rel.startsWith('kube-proxy/')) expect(gitShow(repo.origin, `${branch}:${ASSETS}/${rel}`)).toBe(content)
         }
         expect(git(repo.origin, 'rev-list', '--count', `main..${branch}`)).toBe('1')
-      } finally {
-        await registry.close()
-        await github.close()
-      }
+      })
     }
   },
   // ---- files ------------------------------------------------------------------------------------
