@@ -12,7 +12,7 @@ import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { generateData, startLookalike } from '../tools/lookalike.mjs'
+import { cliFlags, generateData, startLookalike } from '../tools/lookalike.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'dist', 'cli', 'index.js')
@@ -229,20 +229,7 @@ function files(dir) {
 
 async function runOurs(server, expected, tmp) {
   const assets = join(mkdtempSync(join(tmp, 'ours-')), 'assets')
-  const args = [
-    CLI,
-    'generate',
-    '--assets-dir',
-    assets,
-    '--docker-hub-url',
-    server.url,
-    '--quay-url',
-    server.url,
-    '--registry-url',
-    `docker.io=${server.url}`,
-    '--registry-url',
-    `quay.io=${server.url}`
-  ]
+  const args = [CLI, 'generate', '--assets-dir', assets, ...cliFlags(server.url)]
   const r = await run(process.execPath, args, { env: baseEnv(), rss: true, tmp })
   const problem =
     r.code !== 0

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import { startLookalike } from '../tools/lookalike.mjs'
+import { cliFlags, startLookalike } from '../tools/lookalike.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const assets = join(root, 'demo', 'assets')
@@ -13,20 +13,7 @@ rmSync(join(root, 'demo'), { recursive: true, force: true })
 
 const server = await startLookalike()
 console.log(`Look-alike Docker Hub / Quay / registry API serving recorded data on ${server.url}\n`)
-const args = [
-  join(root, 'dist', 'cli', 'index.js'),
-  'generate',
-  '--assets-dir',
-  assets,
-  '--docker-hub-url',
-  server.url,
-  '--quay-url',
-  server.url,
-  '--registry-url',
-  `docker.io=${server.url}`,
-  '--registry-url',
-  `quay.io=${server.url}`
-]
+const args = [join(root, 'dist', 'cli', 'index.js'), 'generate', '--assets-dir', assets, ...cliFlags(server.url)]
 const code = await new Promise((resolve) => {
   const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, KUBE_PROXY_VERSION: '' } })
   child.on('close', resolve)

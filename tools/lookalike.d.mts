@@ -93,6 +93,9 @@ export interface Lookalike {
   close(): Promise<void>
 }
 
+/** The CLI flags that point every registry role at `url`. */
+export function cliFlags(url: string): string[]
+
 export function loadRecordedData(dir?: string): RegistryData & { blobs: Map<string, Buffer> }
 
 export function generateData(options?: {

@@ -22,6 +22,20 @@ const MANIFEST_TYPES = new Set([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MAN
 
 const sha256 = (bytes) => 'sha256:' + createHash('sha256').update(bytes).digest('hex')
 
+/** The CLI flags that point every registry role (Hub API, Quay API, both v2 registries) at `url`. */
+export function cliFlags(url) {
+  return [
+    '--docker-hub-url',
+    url,
+    '--quay-url',
+    url,
+    '--registry-url',
+    `docker.io=${url}`,
+    '--registry-url',
+    `quay.io=${url}`
+  ]
+}
+
 /** Reads __fixtures__/registry (or `dir`) into a fresh data object; every blob is hash-checked. */
 export function loadRecordedData(dir = DEFAULT_DIR) {
   const json = (name) => JSON.parse(readFileSync(join(dir, name), 'utf8'))

@@ -71,15 +71,4 @@ export function contents(dir: string): Record<string, string> {
 }
 
 /** Flags that point the CLI at a look-alike server for every registry. */
-export function lookalikeFlags(url: string): string[] {
-  return [
-    '--docker-hub-url',
-    url,
-    '--quay-url',
-    url,
-    '--registry-url',
-    `docker.io=${url}`,
-    '--registry-url',
-    `quay.io=${url}`
-  ]
-}
+export { cliFlags as lookalikeFlags } from '../../tools/lookalike.mjs'
